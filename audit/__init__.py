@@ -1,0 +1,55 @@
+"""WPS Audit: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(
+    config: type[Config] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Flask:
+    """Build the app: settings, extensions, workers, features, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=os.environ.get("WPS_INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    config = config or config_from_env()
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    config.init_app(app)
+
+    from audit import extensions, i18n, security
+    from audit.errors import register_error_handlers
+    from workers import celery_init_app
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "audit" / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    celery_init_app(app)
+    register_error_handlers(app)
+
+    from audit.accounts.views import bp as accounts_bp
+    from audit.home.views import bp as home_bp
+    from audit.orgs.views import bp as orgs_bp
+    from audit.system.views import bp as system_bp
+
+    for blueprint in (accounts_bp, home_bp, orgs_bp, system_bp):
+        app.register_blueprint(blueprint)
+
+    from audit.cli import register_commands
+
+    register_commands(app)
+    return app

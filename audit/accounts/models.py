@@ -1,0 +1,124 @@
+"""User accounts and the roles they hold over parts of the organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import secrets
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from audit.db import Base, created_at, enum_column, intpk, str200
+from audit.orgs.models import Country, Institution, Unit
+
+
+class Role(enum.StrEnum):
+    """What a person does in WPS Audit."""
+
+    ADMIN = "admin"
+    COMMANDER = "commander"
+    ADVISER = "adviser"
+    DONOR = "donor"
+
+
+def new_login_token() -> str:
+    """A fresh random session identifier; rotating it signs the user out everywhere."""
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, Base):
+    """A person who signs in."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint(
+            "locale IS NULL OR locale IN ('en', 'ar', 'fr', 'es')", name="locale_known"
+        ),
+    )
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str200]
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: The language the user chose; None means "follow the browser".
+    locale: Mapped[str | None] = mapped_column(String(5))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: Flask-Login's session id: rotated on password change so old sessions stop working.
+    login_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_login_token)
+    created_at: Mapped[created_at]
+    last_login_at: Mapped[dt.datetime | None]
+
+    assignments: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RoleAssignment.id"
+    )
+
+    def get_id(self) -> str:
+        """Flask-Login identity kept in the session cookie."""
+        return self.login_token
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Disabled accounts cannot sign in."""
+        return self.is_enabled
+
+    @property
+    def roles(self) -> set[Role]:
+        """Every role this user holds somewhere."""
+        return {a.role for a in self.assignments}
+
+    def has_role(self, role: Role) -> bool:
+        """True when the user holds the role anywhere."""
+        return role in self.roles
+
+
+class RoleAssignment(Base):
+    """One role held by one user over one scope.
+
+    administrator: no scope; commander: one unit; adviser: one unit (and its subtree) or one
+    institution; donor: one institution or one country. The CHECK constraint keeps it so.
+    """
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'admin' AND unit_id IS NULL AND institution_id IS NULL AND country_id IS NULL)"
+            " OR (role = 'commander' AND unit_id IS NOT NULL AND institution_id IS NULL"
+            " AND country_id IS NULL)"
+            " OR (role = 'adviser' AND country_id IS NULL AND"
+            " ((unit_id IS NOT NULL AND institution_id IS NULL)"
+            " OR (unit_id IS NULL AND institution_id IS NOT NULL)))"
+            " OR (role = 'donor' AND unit_id IS NULL AND"
+            " ((institution_id IS NOT NULL AND country_id IS NULL)"
+            " OR (institution_id IS NULL AND country_id IS NOT NULL)))",
+            name="scope_matches_role",
+        ),
+    )
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    institution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("institutions.id", ondelete="CASCADE")
+    )
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id", ondelete="CASCADE"))
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship(back_populates="assignments")
+    unit: Mapped[Unit | None] = relationship()
+    institution: Mapped[Institution | None] = relationship()
+    country: Mapped[Country | None] = relationship()
+
+    @property
+    def scope_label(self) -> str:
+        """The scope as a person reads it."""
+        if self.unit is not None:
+            return f"{self.unit.name} ({self.unit.institution.name})"
+        if self.institution is not None:
+            return f"{self.institution.name} ({self.institution.country.name})"
+        if self.country is not None:
+            return self.country.name
+        return "—"

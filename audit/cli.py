@@ -1,0 +1,135 @@
+"""`flask --app audit …` commands: set up the database, demo data, users, translations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from audit import ROOT
+from audit.accounts import services as accounts
+from audit.accounts.models import Role, User
+from audit.errors import ServiceError
+from audit.extensions import db
+
+TRANSLATIONS = ROOT / "audit" / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def _print_demo_logins() -> None:
+    from audit.demo import DEMO_USERS
+
+    click.echo("\nDemo sign-ins (password after the address):")
+    for demo in DEMO_USERS:
+        click.echo(f"  {demo.role.value:<10} {demo.email:<36} {demo.password}")
+
+
+@click.command("setup")
+@click.option("--demo", is_flag=True, help="Load the demo data when the database has no users.")
+def setup_command(demo: bool) -> None:
+    """Create or upgrade the database schema (Alembic), optionally with demo data."""
+    upgrade()
+    click.echo("Database schema is up to date.")
+    if demo:
+        from audit.demo import load_demo
+
+        if db.session.scalar(select(func.count()).select_from(User)) == 0:
+            load_demo()
+            click.echo("Demo data loaded.")
+        if current_app.config["DEMO_PASSWORDS_PRINTED"]:
+            _print_demo_logins()
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demo data."""
+
+
+@demo_group.command("load")
+def demo_load() -> None:
+    """Load the demo countries, institutions, units and users (once)."""
+    from audit.demo import load_demo
+
+    click.echo("Demo data loaded." if load_demo() else "Demo data is already there.")
+    _print_demo_logins()
+
+
+@click.group("users")
+def users_group() -> None:
+    """User accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.password_option()
+def users_create(email: str, name: str, admin: bool, password: str) -> None:
+    """Create a user (prompts for the password)."""
+    try:
+        user = accounts.create_user(None, email=email, name=name, password=password)
+        if admin:
+            accounts.assign_role(None, user, Role.ADMIN)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {user.email}" + (" (administrator)" if admin else ""))
+
+
+@click.group("translate")
+def translate_group() -> None:
+    """Translation catalogs (pybabel): extract, update, compile."""
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)  # noqa: S603
+
+
+@translate_group.command("extract")
+def translate_extract() -> None:
+    """Collect every wrapped string into messages.pot."""
+    _pybabel(
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        str(POT),
+        str(ROOT),
+    )
+
+
+@translate_group.command("init")
+@click.argument("language")
+def translate_init(language: str) -> None:
+    """Start a catalog for a new language."""
+    _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", language)
+
+
+@translate_group.command("update")
+def translate_update() -> None:
+    """Extract, then merge new strings into every catalog."""
+    translate_extract.callback()  # type: ignore[misc]
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+
+
+@translate_group.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs to .mo files (the install step runs this)."""
+    _pybabel(
+        "compile",
+        "-d",
+        str(TRANSLATIONS),
+    )
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the command groups to the app's CLI."""
+    for command in (setup_command, demo_group, users_group, translate_group):
+        app.cli.add_command(command)

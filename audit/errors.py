@@ -1,0 +1,59 @@
+"""Service errors and the HTTP error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class ServiceError(Exception):
+    """A refused change, with a message for the person who asked; nothing was changed."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The form field the message belongs next to, when there is one.
+        self.field = field
+
+
+_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You are not allowed to do that"),
+    404: _l("Page not found"),
+    405: _l("That action is not available here"),
+    413: _l("The file is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+
+
+def _render(code: int, detail: str | None = None) -> tuple[str, int]:
+    title = _TITLES.get(code, _TITLES[500])
+    return render_template("errors/error.html", code=code, title=title, detail=detail), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Friendly, translated pages for every HTTP error; a CSRF failure says what to do."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return _render(
+            400,
+            str(
+                _l(
+                    "The form had expired or was not sent by this site. "
+                    "Reload the page and try again."
+                )
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        app.logger.exception("Unhandled error")
+        return _render(500)

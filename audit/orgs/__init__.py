@@ -1,0 +1,1 @@
+"""Organisations: countries, institutions and their units."""

@@ -1,0 +1,1 @@
+"""System status for administrators: workers, the activity log."""

@@ -1,0 +1,166 @@
+"""Settings for WPS Audit, read once from the environment.
+
+The embedded default (no environment at all) is a SQLite file in the instance folder, tasks run
+in-process and a secret key generated on first start; production must name its database, broker and
+secret key explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw is not None else default
+
+
+class Config:
+    """Settings shared by every environment; the embedded default."""
+
+    ENV_NAME = "development"
+    #: None means "a SQLite file in the instance folder" (resolved in init_app).
+    DATABASE_URL: str | None = _env("DATABASE_URL")
+    #: None means the embedded default: Celery runs tasks in-process, limits are kept in memory.
+    REDIS_URL: str | None = _env("REDIS_URL") or _env("CELERY_BROKER_URL")
+    SECRET_KEY: str | None = _env("SECRET_KEY")
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    WTF_CSRF_TIME_LIMIT = (
+        None  # a form left open all day must still save; the token is per session.
+    )
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    LANGUAGES = ("en", "ar", "fr", "es")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    #: argon2id at the RFC 9106 "low memory" profile, above OWASP's minimum (19 MiB, t=2, p=1).
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST_KIB = _env_int("ARGON2_MEMORY_COST_KIB", 64 * 1024)
+    ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
+    PASSWORD_MIN_LENGTH = 12
+
+    LOGIN_LIMITS = _env("LOGIN_LIMITS", "10 per minute;50 per hour") or ""
+    RATELIMIT_HEADERS_ENABLED = True
+    FORCE_HTTPS = False
+    DEMO_PASSWORDS_PRINTED = True
+
+    CELERY: dict[str, Any] = {}
+
+    @classmethod
+    def init_app(cls, app: Flask) -> None:
+        """Resolve settings that depend on the instance folder and fill the Celery block."""
+        instance = Path(app.instance_path)
+        instance.mkdir(parents=True, exist_ok=True)
+        url = app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'wps-audit.sqlite'}"
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = cls._instance_secret(instance)
+        redis_url = app.config.get("REDIS_URL")
+        app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+        app.config["CELERY"] = cls.celery_settings(redis_url) | app.config.get("CELERY", {})
+
+    @staticmethod
+    def _instance_secret(instance: Path) -> str:
+        """Generate the secret key once and keep it, so sessions survive a restart."""
+        path = instance / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @staticmethod
+    def celery_settings(redis_url: str | None) -> dict[str, Any]:
+        """Celery settings: JSON only, results ignored, late acks with a prefetch of one."""
+        settings: dict[str, Any] = {
+            "task_serializer": "json",
+            "accept_content": ["json"],
+            "result_serializer": "json",
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "task_default_queue": "wps-audit",
+        }
+        if redis_url:
+            settings["broker_url"] = redis_url
+            # Longer than the longest task, or Redis redelivers a task that is still running.
+            settings["broker_transport_options"] = {"visibility_timeout": 2 * 60 * 60}
+        else:
+            settings["task_always_eager"] = True
+            settings["task_eager_propagates"] = True
+            settings["broker_url"] = "memory://"
+        return settings
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: `make run`."""
+
+
+class TestingConfig(Config):
+    """Tests: database from the fixtures, fast hashing, CSRF off unless a test turns it on."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    DATABASE_URL = None
+    REDIS_URL = None
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - a fixed key for the test suite only.
+    WTF_CSRF_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST_KIB = 8
+    ARGON2_PARALLELISM = 1
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_LIMITS = "5 per minute"
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, Redis, secure cookies; refuses to start without its secrets."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = _env("FORCE_HTTPS", "1") == "1"
+    DEMO_PASSWORDS_PRINTED = False
+
+    @classmethod
+    def init_app(cls, app: Flask) -> None:
+        """Refuse to run with a generated key or an implicit SQLite file."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not app.config.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production needs these environment variables: " + ", ".join(missing)
+            )
+        super().init_app(app)
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The configuration class named by WPS_ENV (development by default)."""
+    name = _env("WPS_ENV", "development") or "development"
+    if name not in CONFIGS:
+        raise RuntimeError(f"WPS_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

@@ -1,0 +1,68 @@
+"""Forms for signing in, passwords, languages and accounts."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from forms.base import BaseForm
+
+LANGUAGE_CHOICES = [
+    ("", _l("Follow my browser")),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+
+
+class LoginForm(BaseForm):
+    """Sign in with e-mail and password."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+
+
+class PasswordChangeForm(BaseForm):
+    """A signed-in user changes their own password."""
+
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=128)]
+    )
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+
+
+class LanguageForm(BaseForm):
+    """The language switcher in the page header."""
+
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validate_choice=True)
+
+
+class UserForm(BaseForm):
+    """An administrator creates or edits an account."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validate_choice=True)
+    enabled = BooleanField(_l("Account enabled"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        description=_l("Required for a new account; leave empty to keep the current password."),
+        validators=[Optional(), Length(max=128)],
+    )
+
+
+class AssignmentForm(BaseForm):
+    """An administrator gives a user a role over a scope."""
+
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    unit_id = SelectField(_l("Unit"), coerce=int, description=_l("For commanders and advisers."))
+    institution_id = SelectField(
+        _l("Institution"), coerce=int, description=_l("For advisers and donors.")
+    )
+    country_id = SelectField(_l("Country"), coerce=int, description=_l("For donors."))

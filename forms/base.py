@@ -1,0 +1,22 @@
+"""The base form: CSRF from Flask-WTF and whitespace stripped from every text input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """Every form of the app; strings arrive without surrounding whitespace."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = list(unbound_field.kwargs.get("filters", ()))
+            if _strip not in filters:
+                filters.insert(0, _strip)
+            return unbound_field.bind(form=form, filters=filters, **options)

@@ -1,0 +1,27 @@
+"""Celery, wired the way Flask documents it: every task runs inside the app context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+#: Task modules the worker imports at start-up (the web process imports them when it sends).
+TASK_MODULES = ["workers.system"]
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app from app.config["CELERY"] and keep it in app.extensions."""
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.conf.include = TASK_MODULES
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
