@@ -25,6 +25,14 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw is not None else default
 
 
+def database_uri(url: str) -> str:
+    """SQLAlchemy URI for a DATABASE_URL: plain PostgreSQL URLs use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 class Config:
     """Settings shared by every environment; the embedded default."""
 
@@ -70,7 +78,7 @@ class Config:
         instance = Path(app.instance_path)
         instance.mkdir(parents=True, exist_ok=True)
         url = app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'wps-audit.sqlite'}"
-        app.config["SQLALCHEMY_DATABASE_URI"] = url
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(url)
         if not app.config.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = cls._instance_secret(instance)
         redis_url = app.config.get("REDIS_URL")

@@ -33,7 +33,12 @@ def create_app(
     from workers import celery_init_app
 
     extensions.db.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "audit" / "migrations"))
+    extensions.migrate.init_app(
+        app,
+        extensions.db,
+        directory=str(ROOT / "audit" / "migrations"),
+        render_as_batch=True,  # SQLite can only ALTER through table copies
+    )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     i18n.init_app(app)

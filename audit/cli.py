@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -29,6 +30,7 @@ def _print_demo_logins() -> None:
 
 
 @click.command("setup")
+@with_appcontext
 @click.option("--demo", is_flag=True, help="Load the demo data when the database has no users.")
 def setup_command(demo: bool) -> None:
     """Create or upgrade the database schema (Alembic), optionally with demo data."""
@@ -44,7 +46,7 @@ def setup_command(demo: bool) -> None:
             _print_demo_logins()
 
 
-@click.group("demo")
+@click.group("demo", cls=AppGroup)
 def demo_group() -> None:
     """Demo data."""
 
@@ -58,7 +60,7 @@ def demo_load() -> None:
     _print_demo_logins()
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users_group() -> None:
     """User accounts."""
 
@@ -79,7 +81,7 @@ def users_create(email: str, name: str, admin: bool, password: str) -> None:
     click.echo(f"Created {user.email}" + (" (administrator)" if admin else ""))
 
 
-@click.group("translate")
+@click.group("translate", cls=AppGroup)
 def translate_group() -> None:
     """Translation catalogs (pybabel): extract, update, compile."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ RTL_LANGUAGES = frozenset({"ar"})
 def select_locale() -> str:
     """The user's choice, then the choice made before signing in, then the browser's preference."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and workers speak the default language
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user.is_authenticated and current_user.locale in languages:
         return str(current_user.locale)
     chosen = session.get("locale")

@@ -85,14 +85,15 @@ def password() -> str | Response:
     """Change one's own password; other sessions of this account end."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # the real User, not the proxy, is re-logged in
         try:
             services.change_password(
-                current_user, form.current_password.data or "", form.new_password.data or ""
+                user, form.current_password.data or "", form.new_password.data or ""
             )
         except ServiceError as error:
             getattr(form, error.field or "new_password").errors = [error.message]
         else:
-            login_user(current_user)  # the session id rotated with the password
+            login_user(user)  # the session id rotated with the password
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/password.html", form=form)

@@ -1,0 +1,16 @@
+"""Every model, imported in one place so Alembic and the test fixtures see the whole schema."""
+
+from audit.accounts.models import RoleAssignment, User
+from audit.activity.models import ActivityEvent
+from audit.orgs.models import Country, Institution, Unit
+from audit.system.models import WorkerHeartbeat
+
+__all__ = [
+    "ActivityEvent",
+    "Country",
+    "Institution",
+    "RoleAssignment",
+    "Unit",
+    "User",
+    "WorkerHeartbeat",
+]
