@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what is missing first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+FLASK  := $(PY) -m flask --app audit
+
+.PHONY: run test install lint worker translations clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP) translations
+
+# Compiled catalogs are build products (.mo files are not committed).
+translations: $(STAMP)
+	@if ls audit/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(FLASK) translate compile >/dev/null; fi
+
+run: install
+	$(FLASK) setup --demo
+	@echo "WPS Audit is at http://127.0.0.1:5000 (Ctrl+C stops it)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check audit forms workers config.py tests bench
+
+worker: install
+	$(PY) -m celery -A workers.app worker --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
