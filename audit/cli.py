@@ -33,9 +33,14 @@ def _print_demo_logins() -> None:
 @with_appcontext
 @click.option("--demo", is_flag=True, help="Load the demo data when the database has no users.")
 def setup_command(demo: bool) -> None:
-    """Create or upgrade the database schema (Alembic), optionally with demo data."""
+    """Upgrade the schema (Alembic), load the shipped frameworks, optionally add demo data."""
     upgrade()
     click.echo("Database schema is up to date.")
+    from audit.frameworks.services import load_shipped
+
+    for result in load_shipped():
+        state = "loaded" if result.created else "up to date"
+        click.echo(f"Framework {result.version.code} {result.version.label}: {state}.")
     if demo:
         from audit.demo import load_demo
 
@@ -133,5 +138,7 @@ def translate_compile() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the command groups to the app's CLI."""
-    for command in (setup_command, demo_group, users_group, translate_group):
+    from audit.frameworks.cli import framework_group
+
+    for command in (setup_command, demo_group, users_group, translate_group, framework_group):
         app.cli.add_command(command)

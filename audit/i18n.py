@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
@@ -32,10 +34,20 @@ def text_direction() -> str:
     return "rtl" if str(babel_locale()) in RTL_LANGUAGES else "ltr"
 
 
+def pick(text: Mapping[str, str] | None, locale: str | None = None) -> str:
+    """A translated mapping ({"en": …, "ar": …}) in the current language, else in English."""
+    if not text:
+        return ""
+    locale = locale or str(babel_locale())
+    return text.get(locale) or text.get("en") or next(iter(text.values()), "")
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and give templates the language and direction."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "audit" / "translations"))
     babel.init_app(app, locale_selector=select_locale)
+
+    app.add_template_filter(pick, "pick")
 
     @app.context_processor
     def language_context() -> dict[str, object]:

@@ -2,12 +2,16 @@
 
 from audit.accounts.models import RoleAssignment, User
 from audit.activity.models import ActivityEvent
+from audit.frameworks.models import FrameworkIndicator, FrameworkVersion, IndicatorLink
 from audit.orgs.models import Country, Institution, Unit
 from audit.system.models import WorkerHeartbeat
 
 __all__ = [
     "ActivityEvent",
     "Country",
+    "FrameworkIndicator",
+    "FrameworkVersion",
+    "IndicatorLink",
     "Institution",
     "RoleAssignment",
     "Unit",

@@ -1,0 +1,46 @@
+"""How answer types, levels and framework terms are named to people."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ANSWER_TYPE_LABELS = {
+    "yes_no": _l("Yes / no"),
+    "no_partly_yes": _l("No / partly / yes"),
+    "rubric": _l("Four-level rubric"),
+    "count": _l("Count"),
+    "sex_table": _l("Count by sex"),
+    "amount": _l("Amount"),
+    "percentage": _l("Percentage (computed)"),
+    "date": _l("Date"),
+    "choice": _l("Single choice"),
+    "multi_choice": _l("Multiple choice"),
+    "text": _l("Narrative text"),
+}
+
+LEVEL_LABELS = {
+    "missing": _l("Missing"),
+    "approaches": _l("Approaches requirements"),
+    "meets": _l("Meets requirements"),
+    "exceeds": _l("Exceeds requirements"),
+    "no": _l("No"),
+    "partly": _l("Partly"),
+    "yes": _l("Yes"),
+}
+
+EVIDENCE_LABELS = {
+    "none": _l("No evidence needed"),
+    "optional": _l("Evidence optional"),
+    "required": _l("Evidence required"),
+}
+
+SERVICE_LABELS = {
+    "police": _l("Police"),
+    "military": _l("Armed forces"),
+    "gendarmerie": _l("Gendarmerie"),
+}
+
+REC_LEVEL_LABELS = {
+    "unit": _l("Unit level"),
+    "institution": _l("Institution level only"),
+}
