@@ -47,8 +47,10 @@ def test_every_shipped_text_exists_in_four_languages():
 
 def _versions(app) -> list[tuple[int, str, int]]:
     with app.app_context():
-        return [(v.id, v.checksum, v.revision) for v in db.session.scalars(
-            select(FrameworkVersion).order_by(FrameworkVersion.id))]
+        return [
+            (v.id, v.checksum, v.revision)
+            for v in db.session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.id))
+        ]
 
 
 def test_loading_twice_changes_nothing(app):
@@ -64,8 +66,11 @@ def test_loading_twice_changes_nothing(app):
         count = db.session.scalar(select(func.count()).select_from(FrameworkIndicator))
         fw, _ = spec.read(SHIPPED)
         assert count == len(fw.indicators)
-        primary = db.session.scalar(select(func.count()).select_from(IndicatorLink).where(
-            IndicatorLink.strength == "primary"))
+        primary = db.session.scalar(
+            select(func.count())
+            .select_from(IndicatorLink)
+            .where(IndicatorLink.strength == "primary")
+        )
         assert primary == sum(len(i.links_primary) for i in fw.indicators)
 
 
@@ -112,8 +117,10 @@ def test_cli_validate_prints_coverage_or_problems(tmp_path):
     assert any(line.startswith("R21 ") for line in ok.output.splitlines())
     broken = _changed_copy(tmp_path)
     facilities = broken / "domains" / "1-facilities.yaml"
-    facilities.write_text(facilities.read_text(encoding="utf-8").replace(
-        "    - R27\n", "    - R99\n", 1), encoding="utf-8")
+    facilities.write_text(
+        facilities.read_text(encoding="utf-8").replace("    - R27\n", "    - R99\n", 1),
+        encoding="utf-8",
+    )
     bad = runner.invoke(args=["framework", "validate", str(broken)])
     assert bad.exit_code != 0
     assert "domains/1-facilities.yaml" in bad.output
