@@ -187,12 +187,19 @@ DEFAULT_TARGET_BANDS = (
 )
 
 
+# The dataclasses hold dicts (translated texts), so the generated __hash__ would fail; each class
+# hashes on its identifying fields instead, which is consistent with the generated __eq__.
+
+
 @dataclass(frozen=True)
 class Cluster:
     """A group of recommendations."""
 
     code: str
     title: dict[str, str]
+
+    def __hash__(self) -> int:
+        return hash(self.code)
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,9 @@ class Recommendation:
     level: str
     title: dict[str, str]
 
+    def __hash__(self) -> int:
+        return hash(self.code)
+
 
 @dataclass(frozen=True)
 class Option:
@@ -213,6 +223,9 @@ class Option:
     label: dict[str, str]
     score: float | None = None
 
+    def __hash__(self) -> int:
+        return hash(self.code)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -221,6 +234,9 @@ class Row:
     code: str
     label: dict[str, str]
 
+    def __hash__(self) -> int:
+        return hash(self.code)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -228,6 +244,9 @@ class Rule:
 
     check: str
     message: dict[str, str]
+
+    def __hash__(self) -> int:
+        return hash(self.check)
 
     def holds(self, answers: Mapping[str, object]) -> bool | None:
         """True or False, or None while the answers it needs are missing (not checked)."""
@@ -265,6 +284,9 @@ class Indicator:
     max_age_months: int | None = None
     options: tuple[Option, ...] = ()
     max_length: int | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.type))
 
     @property
     def domain_code(self) -> str:
@@ -340,6 +362,9 @@ class Domain:
     description: dict[str, str]
     indicators: tuple[Indicator, ...]
 
+    def __hash__(self) -> int:
+        return hash(self.code)
+
 
 @dataclass(frozen=True)
 class Framework:
@@ -353,6 +378,9 @@ class Framework:
     recommendations: tuple[Recommendation, ...]
     domains: tuple[Domain, ...]
     checksum: str
+
+    def __hash__(self) -> int:
+        return hash(self.checksum)
 
     @cached_property
     def indicators(self) -> tuple[Indicator, ...]:

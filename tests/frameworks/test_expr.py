@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from audit.frameworks.expr import (
@@ -14,6 +16,7 @@ from audit.frameworks.expr import (
     Logic,
     Not,
     Ref,
+    evaluate,
     evaluate_text,
     parse,
     references,
@@ -313,3 +316,26 @@ def test_nesting_up_to_the_limit_is_allowed() -> None:
 
 def test_expression_error_is_a_value_error() -> None:
     assert issubclass(ExpressionError, ValueError)
+
+
+def test_random_input_only_ever_raises_expression_error() -> None:
+    rng = random.Random(1325)
+    pieces = [
+        "FA1", "RR1", ".", "women", "total", "officers", "(", ")", "not", "and", "or", "in",
+        "==", "!=", "<", ">=", "+", "-", "*", "/", "'x'", '"y"', "1", "2.5", "0", "true",
+        "null", "[", ",", "f", "__", "\u00e9", "\u200b", " ", "'",
+    ]  # fmt: skip
+    answers: dict[str, object] = {
+        "FA1": 0,
+        "RR1": {"officers": {"women": 1, "men": 0, "not_recorded": 0}},
+    }
+    parsed = 0
+    for _ in range(3000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        try:
+            node = parse(text)
+        except ExpressionError:
+            continue
+        parsed += 1
+        evaluate(node, answers)  # never raises for data
+    assert parsed > 50  # enough valid ones to exercise evaluation too

@@ -249,6 +249,15 @@ def test_to_dict_from_dict_round_trip(fw: Framework) -> None:
     assert to_dict(rebuilt) == data
 
 
+def test_dataclasses_are_hashable(fw: Framework) -> None:
+    rebuilt = from_dict(to_dict(fw))
+    assert {fw, rebuilt} == {fw}
+    assert len(set(fw.indicators)) == len(fw.indicators)
+    assert {fw.indicator("AA1"): 1}[rebuilt.indicator("AA1")] == 1
+    assert len({*fw.recommendations, *fw.clusters, *fw.domains}) == 8
+    assert hash(fw.indicator("AA5").rules[0]) == hash(rebuilt.indicator("AA5").rules[0])
+
+
 def test_from_dict_rejects_another_format(fw: Framework) -> None:
     data = to_dict(fw)
     data["format"] = 99
