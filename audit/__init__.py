@@ -47,12 +47,16 @@ def create_app(
     register_error_handlers(app)
 
     from audit.accounts.views import bp as accounts_bp
+    from audit.audits.cycle_views import bp as cycles_bp
+    from audit.audits.views import bp as audits_bp
     from audit.frameworks.views import bp as frameworks_bp
     from audit.home.views import bp as home_bp
     from audit.orgs.views import bp as orgs_bp
     from audit.system.views import bp as system_bp
 
-    for blueprint in (accounts_bp, frameworks_bp, home_bp, orgs_bp, system_bp):
+    for blueprint in (
+        accounts_bp, audits_bp, cycles_bp, frameworks_bp, home_bp, orgs_bp, system_bp
+    ):
         app.register_blueprint(blueprint)
 
     from audit.cli import register_commands

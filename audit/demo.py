@@ -194,4 +194,25 @@ def load_demo() -> bool:
             else None,
             country_id=countries[demo.country_code].id if demo.country_code else None,
         )
+    _open_demo_cycle(units)
     return True
+
+
+def _open_demo_cycle(units: dict[str, Unit]) -> None:
+    """An open 2026 cycle on the shipped framework, for every demo unit."""
+    import datetime as dt
+
+    from audit.audits.services import open_cycle
+    from audit.frameworks.services import load_shipped
+
+    version = load_shipped()[-1].version
+    admin = accounts.user_by_email(DEMO_USERS[0].email)
+    assert admin is not None  # noqa: S101 - created just above
+    open_cycle(
+        admin,
+        name="2026",
+        framework_version_id=version.id,
+        opens_on=dt.date(2026, 1, 15),
+        closes_on=dt.date(2026, 12, 31),
+        unit_ids=[unit.id for unit in units.values()],
+    )

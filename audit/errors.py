@@ -56,4 +56,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[str, int]:
         app.logger.exception("Unhandled error")
-        return _render(500)
+        try:
+            return _render(500)
+        except Exception:  # the page itself failed: answer plainly rather than crash again
+            app.logger.exception("The error page failed")
+            return str(_TITLES[500]), 500

@@ -2,17 +2,33 @@
 
 from audit.accounts.models import RoleAssignment, User
 from audit.activity.models import ActivityEvent
+from audit.audits.models import (
+    Answer,
+    Audit,
+    AuditCycle,
+    AuditLogEntry,
+    Evidence,
+    QueryMessage,
+    ReviewQuery,
+)
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion, IndicatorLink
 from audit.orgs.models import Country, Institution, Unit
 from audit.system.models import WorkerHeartbeat
 
 __all__ = [
     "ActivityEvent",
+    "Answer",
+    "Audit",
+    "AuditCycle",
+    "AuditLogEntry",
     "Country",
+    "Evidence",
     "FrameworkIndicator",
     "FrameworkVersion",
     "IndicatorLink",
     "Institution",
+    "QueryMessage",
+    "ReviewQuery",
     "RoleAssignment",
     "Unit",
     "User",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField
 
 
 def _strip(value: Any) -> Any:
@@ -16,6 +17,8 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            if issubclass(unbound_field.field_class, FormField | FieldList):
+                return unbound_field.bind(form=form, **options)  # containers take no filters
             filters = list(unbound_field.kwargs.get("filters", ()))
             if _strip not in filters:
                 filters.insert(0, _strip)

@@ -69,6 +69,11 @@ class User(UserMixin, Base):
         """Every role this user holds somewhere."""
         return {a.role for a in self.assignments}
 
+    @property
+    def works_on_audits(self) -> bool:
+        """Commanders, advisers and administrators work on audits; donors see aggregates only."""
+        return bool(self.roles - {Role.DONOR})
+
     def has_role(self, role: Role) -> bool:
         """True when the user holds the role anywhere."""
         return role in self.roles

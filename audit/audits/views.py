@@ -1,0 +1,490 @@
+"""Audit pages: the commander's form, the adviser's review, evidence, queries and history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from audit.audits import services, values
+from audit.audits.messages import STATE_LABELS, message
+from audit.audits.models import Audit, AuditState
+from audit.audits.workflow import EDITABLE, Action, Actor, allowed_actions
+from audit.frameworks import spec
+from audit.frameworks.labels import ANSWER_TYPE_LABELS, EVIDENCE_LABELS, LEVEL_LABELS
+from forms.audits import (
+    COLUMNS,
+    EmptyForm,
+    EvidenceReferenceForm,
+    OverrideForm,
+    QueryForm,
+    ReasonForm,
+    SubmitForm,
+    domain_form_class,
+    raw_answer,
+)
+
+bp = Blueprint("audits", __name__, url_prefix="/audits")
+
+
+def _problem_text(problem: values.Problem, fw: spec.Framework | None = None) -> str:
+    params = dict(problem.params)
+    rule = params.pop("rule", None)
+    if isinstance(rule, spec.Rule):
+        from audit.i18n import pick
+
+        return pick(rule.message)
+    return message(problem.code, **params)
+
+
+def _guard(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Signed in; a missing or out-of-scope object is a 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except services.NotFound:
+            abort(404)
+
+    return wrapped
+
+
+def _audit(audit_id: int) -> Audit:
+    return services.audit_for(current_user, audit_id)
+
+
+def _back(audit: Audit, anchor: str | None = None) -> Response:
+    target = request.form.get("next") or ""
+    if target.startswith(f"/audits/{audit.id}") and "//" not in target:
+        return redirect(target)
+    return redirect(url_for("audits.show", audit_id=audit.id) + (f"#{anchor}" if anchor else ""))
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """Audits of the units the user may see: a commander's to-do list, an adviser's queue."""
+    if not current_user.works_on_audits:
+        abort(403)
+    audits = services.visible_audits(current_user)
+    order = {
+        AuditState.SUBMITTED: 0,
+        AuditState.RETURNED: 1,
+        AuditState.IN_PROGRESS: 2,
+        AuditState.NOT_STARTED: 3,
+        AuditState.VALIDATED: 4,
+    }
+    audits.sort(key=lambda a: (order[a.state], a.cycle.closes_on, a.unit.name))
+    return render_template("audits/index.html", audits=audits, state_labels=STATE_LABELS)
+
+
+@bp.get("/<int:audit_id>")
+@_guard
+def show(audit_id: int) -> str:
+    """An audit's overview: state, progress per domain, what blocks submission, the actions."""
+    audit = _audit(audit_id)
+    data = services.load_data(audit)
+    actors = services.actors_for(current_user, audit.unit)
+    return render_template(
+        "audits/show.html",
+        audit=audit,
+        data=data,
+        actors=actors,
+        Actor=Actor,
+        Action=Action,
+        actions=allowed_actions(audit.state, actors),
+        blocking=services.blocking(audit, data) if audit.state in EDITABLE else [],
+        open_queries=services.open_queries(audit),
+        state_labels=STATE_LABELS,
+        problem_text=_problem_text,
+        submit_form=SubmitForm(),
+        reason_form=ReasonForm(),
+        empty_form=EmptyForm(),
+    )
+
+
+def _domain_or_404(data: services.AuditData, code: str) -> spec.Domain:
+    try:
+        return data.framework.domain(code)
+    except KeyError:
+        abort(404)
+
+
+def _initial(data: services.AuditData, indicators: list[spec.Indicator]) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for ind in indicators:
+        answer = data.answers.get(ind.code)
+        initial[ind.code] = values.to_input(ind, answer.value if answer else None)
+        initial[f"{ind.code}__na"] = bool(answer and answer.not_applicable)
+        initial[f"{ind.code}__reason"] = (answer.na_reason or "") if answer else ""
+        initial[f"{ind.code}__rev"] = str(answer.revision if answer else 0)
+        if ind.type == "amount":
+            initial[f"{ind.code}__currency"] = (answer.currency or "") if answer else ""
+    return initial
+
+
+def _save_one(audit: Audit, form: Any, ind: spec.Indicator) -> services.SaveResult:
+    revision_text = form[f"{ind.code}__rev"].data or "0"
+    base = int(revision_text) if revision_text.isdigit() else -1
+    currency = form[f"{ind.code}__currency"].data if ind.type == "amount" else ""
+    return services.save_answer(
+        current_user,
+        audit,
+        ind.code,
+        raw_answer(form, ind),
+        base_revision=base or None,
+        not_applicable=bool(form[f"{ind.code}__na"].data),
+        na_reason=form[f"{ind.code}__reason"].data or "",
+        currency=currency or "",
+    )
+
+
+def _unchanged(data: services.AuditData, form: Any, ind: spec.Indicator) -> bool:
+    answer = data.answers.get(ind.code)
+    stored = values.to_input(ind, answer.value if answer else None)
+    same_value = raw_answer(form, ind) == stored or (
+        ind.type == "multi_choice" and sorted(raw_answer(form, ind)) == sorted(stored or [])
+    )
+    same_na = bool(form[f"{ind.code}__na"].data) == bool(answer and answer.not_applicable)
+    same_reason = (form[f"{ind.code}__reason"].data or "") == (
+        (answer.na_reason or "") if answer else ""
+    )
+    same_currency = ind.type != "amount" or (form[f"{ind.code}__currency"].data or "").upper() == (
+        (answer.currency or "") if answer else ""
+    )
+    return same_value and same_na and same_reason and same_currency
+
+
+@bp.route("/<int:audit_id>/domains/<code>", methods=["GET", "POST"])
+@_guard
+def domain(audit_id: int, code: str) -> str | Response:
+    """One domain's questions: a form for the commander, a review page for everyone else."""
+    audit = _audit(audit_id)
+    data = services.load_data(audit)
+    found = _domain_or_404(data, code)
+    locale = str(get_locale())
+    shown = [i for i in found.indicators if data.statuses[i.code].applicable]
+    actors = services.actors_for(current_user, audit.unit)
+    editable = Actor.COMMANDER in actors and audit.state in EDITABLE and not audit.locked
+    form_class = domain_form_class(shown, locale)
+    form = form_class(data=_initial(data, shown)) if request.method == "GET" else form_class()
+    if request.method == "POST":
+        if not editable:
+            flash(message("audit_locked" if audit.locked else "not_allowed"), "error")
+            return redirect(url_for("audits.domain", audit_id=audit.id, code=code))
+        if form.validate():
+            failed = 0
+            for ind in shown:
+                if ind.type == "percentage" or _unchanged(data, form, ind):
+                    continue
+                try:
+                    result = _save_one(audit, form, ind)
+                except services.Refused as error:
+                    form[ind.code].errors = [message(error.reason, **error.params)]
+                    failed += 1
+                    continue
+                if not result.saved:
+                    failed += 1
+                    form[ind.code].errors = [_problem_text(p) for p in result.problems]
+                    if result.conflict is not None:
+                        form[f"{ind.code}__rev"].data = str(result.conflict["revision"])
+            if not failed:
+                flash(_("Saved."), "success")
+                return redirect(url_for("audits.domain", audit_id=audit.id, code=code))
+            flash(_("Some answers were not saved: see the messages next to them."), "error")
+            data = services.load_data(audit)
+    return render_template(
+        "audits/domain.html",
+        audit=audit,
+        data=data,
+        domain=found,
+        indicators=shown,
+        form=form,
+        editable=editable,
+        actors=actors,
+        Actor=Actor,
+        queries=services.queries(audit),
+        changed=_changed_since_submission(audit),
+        labels={"types": ANSWER_TYPE_LABELS, "levels": LEVEL_LABELS, "evidence": EVIDENCE_LABELS},
+        columns=COLUMNS,
+        table_totals=values.table_totals,
+        problem_text=_problem_text,
+        query_form=QueryForm(),
+        override_form=OverrideForm(),
+        reference_form=EvidenceReferenceForm(),
+        empty_form=EmptyForm(),
+        state_labels=STATE_LABELS,
+    )
+
+
+def _changed_since_submission(audit: Audit) -> set[int]:
+    """Indicator ids whose answers changed since the audit was last returned (for reviewers)."""
+    entries = services.history(audit)
+    changed: set[int] = set()
+    for entry in entries:  # newest first
+        if entry.action == "audit.returned":
+            break
+        if entry.action == "answer.saved" and entry.indicator_id is not None:
+            changed.add(entry.indicator_id)
+    return changed if any(e.action == "audit.returned" for e in entries) else set()
+
+
+@bp.post("/<int:audit_id>/answers/<code>")
+@_guard
+def autosave(audit_id: int, code: str) -> tuple[Response, int]:
+    """Save one answer from the page's background save; answers JSON the page understands."""
+    audit = _audit(audit_id)
+    data = services.load_data(audit)
+    try:
+        ind = data.framework.indicator(code)
+    except KeyError:
+        abort(404)
+    if not data.statuses[code].applicable or ind.type == "percentage":
+        abort(404)
+    form = domain_form_class([ind], str(get_locale()))()
+    if not form.validate():
+        errors = [e for field in form for e in field.errors]
+        return jsonify(saved=False, problems=[str(e) for e in errors]), 422
+    try:
+        result = _save_one(audit, form, ind)
+    except services.Refused as error:
+        return jsonify(saved=False, problems=[message(error.reason, **error.params)]), 409
+    fresh = services.load_data(audit)
+    statuses = {
+        c: {
+            "skipped": s.skipped,
+            "value": s.value if data.framework.indicator(c).type == "percentage" else None,
+        }
+        for c, s in fresh.statuses.items()
+        if s.applicable
+    }
+    body: dict[str, Any] = {
+        "saved": result.saved,
+        "revision": result.revision,
+        "problems": [_problem_text(p) for p in result.problems],
+        "warnings": [_problem_text(p) for p in result.warnings],
+        "statuses": statuses,
+    }
+    if result.conflict is not None:
+        body["conflict"] = {
+            "revision": result.conflict["revision"],
+            "by": result.conflict["by"],
+            "input": values.to_input(ind, result.conflict["value"]),
+            "not_applicable": result.conflict["not_applicable"],
+        }
+        return jsonify(body), 409
+    return jsonify(body), (200 if result.saved else 422)
+
+
+@bp.get("/<int:audit_id>/history")
+@_guard
+def history(audit_id: int) -> str:
+    """The audit's whole log, or one answer's (?indicator=CODE)."""
+    audit = _audit(audit_id)
+    code = request.args.get("indicator")
+    indicator_id = None
+    if code:
+        rows = services.indicator_rows(audit.cycle.framework_version)
+        if code not in rows:
+            abort(404)
+        indicator_id = rows[code].id
+    entries = services.history(audit, indicator_id)
+    return render_template(
+        "audits/history.html",
+        audit=audit,
+        entries=entries,
+        code=code,
+        framework=services.framework_for(audit),
+        state_labels=STATE_LABELS,
+    )
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+@bp.post("/<int:audit_id>/answers/<code>/evidence")
+@_guard
+def evidence_add(audit_id: int, code: str) -> Response:
+    """Attach a file or a document reference to an answer."""
+    audit = _audit(audit_id)
+    if not EmptyForm().validate_on_submit():
+        flash(message("form_expired"), "error")
+        return _back(audit, code)
+    upload = request.files.get("file")
+    try:
+        if upload is not None and upload.filename:
+            services.add_evidence_file(
+                current_user, audit, code, upload.filename, upload.mimetype or "", upload.stream
+            )
+        else:
+            services.add_evidence_reference(
+                current_user, audit, code, request.form.get("reference", "")
+            )
+    except services.Refused as error:
+        flash(message(error.reason, **error.params), "error")
+    else:
+        flash(_("The evidence has been added."), "success")
+    return _back(audit, code)
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@_guard
+def evidence_download(evidence_id: int) -> Response:
+    """Download an evidence file: only people who may see the audit."""
+    evidence, path = services.evidence_for(current_user, evidence_id)
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(
+        path,
+        mimetype=evidence.content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=evidence.filename or path.name,
+    )
+
+
+@bp.post("/evidence/<int:evidence_id>/delete")
+@_guard
+def evidence_delete(evidence_id: int) -> Response:
+    """Remove evidence while the audit is editable."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        audit = services.remove_evidence(current_user, evidence_id)
+    except services.Refused as error:
+        flash(message(error.reason, **error.params), "error")
+        evidence, _path = services.evidence_for(current_user, evidence_id)
+        return redirect(url_for("audits.show", audit_id=evidence.audit_id))
+    flash(_("The evidence has been removed."), "success")
+    return _back(audit)
+
+
+# --- workflow ---------------------------------------------------------------------------------
+
+
+def _act(audit_id: int, do: Callable[[Audit], None], done: str) -> Response:
+    audit = _audit(audit_id)
+    try:
+        do(audit)
+    except services.Refused as error:
+        flash(message(error.reason, **error.params), "error")
+    else:
+        flash(done, "success")
+    return _back(audit)
+
+
+@bp.post("/<int:audit_id>/submit")
+@_guard
+def submit(audit_id: int) -> Response:
+    """The commander signs off and submits."""
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        audit_id,
+        lambda a: services.submit(current_user, a, form.statement.data or ""),
+        _("The audit has been submitted for review."),
+    )
+
+
+@bp.post("/<int:audit_id>/return")
+@_guard
+def return_(audit_id: int) -> Response:
+    """The adviser returns the audit with its open queries."""
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        audit_id,
+        lambda a: services.return_audit(current_user, a, form.reason.data or ""),
+        _("The audit has been returned to the unit."),
+    )
+
+
+@bp.post("/<int:audit_id>/validate")
+@_guard
+def validate(audit_id: int) -> Response:
+    """The adviser validates; the audit locks."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _act(
+        audit_id, lambda a: services.validate(current_user, a), _("The audit has been validated.")
+    )
+
+
+@bp.post("/<int:audit_id>/reopen")
+@_guard
+def reopen(audit_id: int) -> Response:
+    """An administrator reopens a validated audit with a reason."""
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        audit_id,
+        lambda a: services.reopen(current_user, a, form.reason.data or ""),
+        _("The audit has been reopened."),
+    )
+
+
+@bp.post("/<int:audit_id>/answers/<code>/override")
+@_guard
+def override(audit_id: int, code: str) -> Response:
+    """The adviser overrides an answer's rating with a reason."""
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        audit_id,
+        lambda a: services.override(
+            current_user, a, code, form.level.data or None, form.reason.data or ""
+        ),
+        _("The rating has been recorded."),
+    )
+
+
+@bp.post("/<int:audit_id>/answers/<code>/queries")
+@_guard
+def query_open(audit_id: int, code: str) -> Response:
+    """The adviser raises a query on an answer."""
+    form = QueryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(
+        audit_id,
+        lambda a: services.open_query(current_user, a, code, form.body.data or ""),
+        _("The query has been sent."),
+    )
+
+
+@bp.post("/queries/<int:query_id>/reply")
+@_guard
+def query_reply(query_id: int) -> Response:
+    """A reply in a query thread."""
+    form = QueryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        query = services.reply(current_user, query_id, form.body.data or "")
+    except services.Refused as error:
+        flash(message(error.reason, **error.params), "error")
+        return redirect(request.referrer or url_for("audits.index"))
+    flash(_("Your reply has been sent."), "success")
+    audit = services.audit_for(current_user, query.audit_id)
+    return _back(audit)
