@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Field, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.base import BaseForm
@@ -44,8 +44,8 @@ class CycleForm(BaseForm):
         coerce=int,
         description=_l("The cycle's audits are answered and scored under this version."),
     )
-    opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
-    closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
+    opens_on = DateField(_l("Opens on"), validators=[InputRequired()])
+    closes_on = DateField(_l("Closes on"), validators=[InputRequired()])
     unit_ids = UnitChoicesField(
         _l("Units"), coerce=int, description=_l("Each unit chosen gets one audit in this cycle.")
     )

@@ -28,6 +28,7 @@ from audit.audits.models import Audit, AuditState
 from audit.audits.workflow import EDITABLE, Action, Actor, allowed_actions
 from audit.frameworks import spec
 from audit.frameworks.labels import ANSWER_TYPE_LABELS, EVIDENCE_LABELS, LEVEL_LABELS
+from audit.i18n import pick
 from forms.audits import (
     COLUMNS,
     EmptyForm,
@@ -43,14 +44,19 @@ from forms.audits import (
 bp = Blueprint("audits", __name__, url_prefix="/audits")
 
 
-def _problem_text(problem: values.Problem, fw: spec.Framework | None = None) -> str:
+def _problem_text(problem: values.Problem, ind: spec.Indicator | None = None) -> str:
+    """A problem as a sentence; a sex-table cell problem names its row and column."""
     params = dict(problem.params)
     rule = params.pop("rule", None)
     if isinstance(rule, spec.Rule):
-        from audit.i18n import pick
-
         return pick(rule.message)
-    return message(problem.code, **params)
+    text = message(problem.code, **params)
+    if ind is not None and problem.part and "." in problem.part:
+        row_code, column = problem.part.split(".", 1)
+        row = next((r for r in ind.rows if r.code == row_code), None)
+        if row is not None and column in COLUMNS:
+            return f"{pick(row.label)} · {COLUMNS[column]}: {text}"
+    return text
 
 
 def _guard(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -203,7 +209,7 @@ def domain(audit_id: int, code: str) -> str | Response:
                     continue
                 if not result.saved:
                     failed += 1
-                    form[ind.code].errors = [_problem_text(p) for p in result.problems]
+                    form[ind.code].errors = [_problem_text(p, ind) for p in result.problems]
                     if result.conflict is not None:
                         form[f"{ind.code}__rev"].data = str(result.conflict["revision"])
             if not failed:
@@ -279,7 +285,7 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
     body: dict[str, Any] = {
         "saved": result.saved,
         "revision": result.revision,
-        "problems": [_problem_text(p) for p in result.problems],
+        "problems": [_problem_text(p, ind) for p in result.problems],
         "warnings": [_problem_text(p) for p in result.warnings],
         "statuses": statuses,
     }

@@ -7,11 +7,28 @@ from flask_login import current_user, login_required
 
 from audit.accounts.labels import ROLE_LABELS
 from audit.accounts.models import Role
+from audit.audits import services
+from audit.audits.messages import STATE_LABELS
+from audit.audits.models import Audit, AuditState, CycleStatus
+from audit.audits.workflow import Actor
 from audit.extensions import db
 from audit.orgs.labels import KIND_LABELS, UNIT_TYPE_LABELS
 from audit.orgs.scope import funded_institutions, visible_units
 
 bp = Blueprint("home", __name__)
+
+
+def _progress(audit: Audit) -> tuple[int, int, str | None, int]:
+    """(answered, to answer, first domain with something left, open queries) of one audit."""
+    data = services.load_data(audit)
+    done = total = 0
+    first = None
+    for domain in data.framework.domains:
+        d, t = data.progress(domain)
+        done, total = done + d, total + t
+        if first is None and d < t:
+            first = domain.code
+    return done, total, first, len(services.open_queries(audit))
 
 
 @bp.get("/")
@@ -24,8 +41,24 @@ def index() -> str:
         if current_user.has_role(Role.DONOR)
         else []
     )
+    audits = services.visible_audits(current_user) if current_user.works_on_audits else []
+    commanded = [
+        a
+        for a in audits
+        if Actor.COMMANDER in services.actors_for(current_user, a.unit)
+        and a.cycle.status is CycleStatus.OPEN
+    ]
+    to_review = [
+        a
+        for a in audits
+        if a.state is AuditState.SUBMITTED
+        and Actor.ADVISER in services.actors_for(current_user, a.unit)
+    ]
     return render_template(
         "home/index.html",
+        my_audits=[(a, _progress(a)) for a in commanded],
+        to_review=to_review,
+        state_labels=STATE_LABELS,
         units=units,
         funded=funded,
         Role=Role,
