@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(PY) -m flask --app audit
 
-.PHONY: run test install lint worker translations clean
+.PHONY: run test install browser lint worker translations clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP) translations
+install: $(STAMP) translations browser
+
+# The browser tests (tests/browser) drive the system Chromium; Playwright never downloads one.
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || echo "chromium not installed: browser tests will skip"
 
 # Compiled catalogs are build products (.mo files are not committed).
 translations: $(STAMP)

@@ -26,7 +26,7 @@ from audit.extensions import db
 from audit.orgs import services as orgs
 from audit.orgs.models import InstitutionKind, UnitType
 from config import TestingConfig
-from tests.services import postgres_url, require_postgres
+from tests.services import drop_postgres, postgres_url, require_postgres
 
 PASSWORD = "correct horse battery"
 
@@ -54,19 +54,23 @@ def _close_connections() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """The test database of this backend, with an empty schema created from the models."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite'}"
     else:
         url = postgres_url("wps_audit_test")
-        require_postgres(url)
+        require_postgres(url, fresh=True)
     app = make_app(url, tmp_path_factory.mktemp("instance"))
     with app.app_context():
         db.drop_all()
         db.create_all()
         db.engine.dispose()
-    return url
+    yield url
+    if request.param == "postgresql":
+        drop_postgres(url)
 
 
 @pytest.fixture

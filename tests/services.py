@@ -20,8 +20,20 @@ def unavailable(reason: str) -> None:
 
 
 def postgres_url(database: str) -> str:
-    """URL of a test database on the local PostgreSQL server."""
-    return f"{POSTGRES_BASE.rstrip('/')}/{database}"
+    """URL of a test database of this test run (named per process, so two runs never share)."""
+    return f"{POSTGRES_BASE.rstrip('/')}/{database}_{os.getpid()}"
+
+
+def drop_postgres(url: str) -> None:
+    """Drop a test database at the end of the run (quietly: it may never have been created)."""
+    try:
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except Exception:
+        pass
 
 
 def require_postgres(url: str, *, fresh: bool = False) -> None:

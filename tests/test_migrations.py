@@ -13,7 +13,7 @@ import audit.models  # noqa: F401 - the whole schema
 from audit import ROOT
 from audit.extensions import db
 from tests.conftest import make_app
-from tests.services import postgres_url, require_postgres
+from tests.services import drop_postgres, postgres_url, require_postgres
 
 
 def test_there_is_exactly_one_migration_head():
@@ -42,3 +42,5 @@ def test_upgrade_on_an_empty_database_matches_the_models_and_downgrade_undoes_it
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+    if not database_url.startswith("sqlite"):
+        drop_postgres(app.config["DATABASE_URL"])

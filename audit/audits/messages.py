@@ -73,6 +73,9 @@ MESSAGES: dict[str, LazyString] = {
     "too_old": _l("The date cannot be before %(min)s."),
     "control_characters": _l("The text contains characters that cannot be stored."),
     "cell_required": _l("Fill in every cell (0 if none)."),
+    "table_incomplete": _l(
+        "Not saved yet: fill in the %(count)s empty cells of this table (0 if none)."
+    ),
     "cell_not_a_number": _l("Each cell needs a number."),
     "cell_negative": _l("A cell cannot be negative."),
     "cell_not_an_integer": _l("Each cell needs a whole number."),

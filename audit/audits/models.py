@@ -149,7 +149,8 @@ class Answer(Base):
     #: A reviewer's rating that replaces the computed one, with the reason.
     override_level: Mapped[str | None] = mapped_column(String(12))
     override_reason: Mapped[str | None] = mapped_column(Text)
-    #: Optimistic concurrency: a save names the revision it started from.
+    #: Optimistic concurrency: a save names the revision it started from, and SQLAlchemy's version
+    #: counter makes the UPDATE itself check it (two simultaneous saves cannot both win).
     revision: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -157,6 +158,8 @@ class Answer(Base):
     audit: Mapped[Audit] = relationship(back_populates="answers")
     indicator: Mapped[FrameworkIndicator] = relationship()
     updated_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": revision}
 
 
 class Evidence(Base):

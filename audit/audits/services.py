@@ -16,7 +16,9 @@ from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from audit.accounts.models import Role, User
 from audit.audits import values
@@ -327,30 +329,13 @@ def save_answer(
     if ind.type == "percentage":
         return SaveResult(False, problems=(values.Problem("computed"),))
     existing = data.answers.get(code)
-    if existing is not None and base_revision != existing.revision:
+    current = existing.revision if existing is not None else 0
+    if (base_revision or 0) != current:
         return SaveResult(
             False,
-            revision=existing.revision,
+            revision=current,
             problems=(values.Problem("conflict"),),
-            conflict={
-                "value": existing.value,
-                "not_applicable": existing.not_applicable,
-                "na_reason": existing.na_reason,
-                "revision": existing.revision,
-                "by": existing.updated_by.name if existing.updated_by else None,
-            },
-        )
-    if existing is None and base_revision not in (None, 0):
-        return SaveResult(
-            False,
-            problems=(values.Problem("conflict"),),
-            conflict={
-                "value": None,
-                "not_applicable": False,
-                "na_reason": None,
-                "revision": 0,
-                "by": None,
-            },
+            conflict=_conflict(existing),
         )
 
     na_reason = (na_reason or "").strip()
@@ -385,18 +370,24 @@ def save_answer(
 
     rows = indicator_rows(version)
     old = _snapshot(existing)
-    answer = existing or Answer(audit_id=audit.id, indicator_id=rows[code].id, revision=0)
+    answer = existing or Answer(audit_id=audit.id, indicator_id=rows[code].id)
     answer.value = value
     answer.currency = currency_code
     answer.not_applicable = not_applicable
     answer.na_reason = na_reason if not_applicable else None
-    answer.revision += 1
     answer.updated_at = utcnow()
     answer.updated_by_id = user.id
     db.session.add(answer)
     if audit.state is AuditState.NOT_STARTED:
         audit.state = next_state(audit.state, Action.START, {Actor.COMMANDER})
-    db.session.flush()
+    try:
+        # The UPDATE checks the revision; a concurrent INSERT hits the unique key.
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        return SaveResult(
+            False, problems=(values.Problem("conflict"),), conflict=_newer(audit, code)
+        )
     _log(
         audit,
         user,
@@ -413,6 +404,29 @@ def save_answer(
         for p in s.problems
     )
     return SaveResult(True, revision=answer.revision, warnings=warnings)
+
+
+def _conflict(answer: Answer | None) -> dict[str, object]:
+    """The newer answer a stale save is shown."""
+    if answer is None:
+        return {
+            "value": None,
+            "not_applicable": False,
+            "na_reason": None,
+            "revision": 0,
+            "by": None,
+        }
+    return {
+        "value": answer.value,
+        "not_applicable": answer.not_applicable,
+        "na_reason": answer.na_reason,
+        "revision": answer.revision,
+        "by": answer.updated_by.name if answer.updated_by else None,
+    }
+
+
+def _newer(audit: Audit, code: str) -> dict[str, object]:
+    return _conflict(load_data(audit).answers.get(code))
 
 
 def _refs(fw: spec.Framework, code: str) -> set[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -57,6 +57,14 @@ def _problem_text(problem: values.Problem, ind: spec.Indicator | None = None) ->
         if row is not None and column in COLUMNS:
             return f"{pick(row.label)} · {COLUMNS[column]}: {text}"
     return text
+
+
+def _problem_texts(problems: Sequence[values.Problem], ind: spec.Indicator) -> list[str]:
+    """Problems as sentences; a table that is only partly filled in gets one message, not one
+    per empty cell (it is what a person sees while still typing)."""
+    if problems and all(p.code == "cell_required" for p in problems):
+        return [message("table_incomplete", count=len(problems))]
+    return [_problem_text(p, ind) for p in problems]
 
 
 def _guard(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -209,7 +217,7 @@ def domain(audit_id: int, code: str) -> str | Response:
                     continue
                 if not result.saved:
                     failed += 1
-                    form[ind.code].errors = [_problem_text(p, ind) for p in result.problems]
+                    form[ind.code].errors = _problem_texts(result.problems, ind)
                     if result.conflict is not None:
                         form[f"{ind.code}__rev"].data = str(result.conflict["revision"])
             if not failed:
@@ -285,7 +293,7 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
     body: dict[str, Any] = {
         "saved": result.saved,
         "revision": result.revision,
-        "problems": [_problem_text(p, ind) for p in result.problems],
+        "problems": _problem_texts(result.problems, ind),
         "warnings": [_problem_text(p) for p in result.warnings],
         "statuses": statuses,
     }

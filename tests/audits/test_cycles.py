@@ -116,6 +116,7 @@ def test_a_second_cycle_with_the_same_name_is_refused(app, client, auth, make_us
         ({"name": "   "}, "This field is required."),
         ({"name": "x" * 201}, "Field cannot be longer than 200 characters."),
         ({"opens_on": "31/12/2026"}, "Not a valid date value."),
+        ({"closes_on": ""}, "This field is required."),
     ],
 )
 def test_bad_cycles_are_refused_and_change_nothing(

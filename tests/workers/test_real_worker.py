@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,13 +21,19 @@ from audit.db import utcnow
 from audit.extensions import db
 from audit.system.models import WorkerHeartbeat
 from config import DevelopmentConfig
-from tests.services import REDIS_URL, postgres_url, require_postgres, require_redis
+from tests.services import (
+    REDIS_URL,
+    drop_postgres,
+    postgres_url,
+    require_postgres,
+    require_redis,
+)
 
 pytestmark = pytest.mark.services
 
 
 @pytest.fixture
-def worker_env(tmp_path: Path) -> dict[str, str]:
+def worker_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     """Environment for a worker and a sender sharing one PostgreSQL database and one Redis."""
     database = postgres_url("wps_audit_test_worker")
     require_postgres(database, fresh=True)
@@ -34,13 +41,14 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # a private Redis database number for the tests
-    return {
+    yield {
         "DATABASE_URL": database,
         "REDIS_URL": REDIS_URL,
         "WPS_ENV": "development",
         "WPS_INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "worker-test",
     }
+    drop_postgres(database)
 
 
 def _start_worker(env: dict[str, str], log: BinaryIO) -> subprocess.Popen[bytes]:

@@ -102,7 +102,13 @@
     } catch (error) {
       return retry(code);
     }
-    if (response.status >= 500 || response.status === 429 || response.status === 400) return retry(code);
+    if (response.redirected || response.status === 400 || response.status === 401) {
+      // Signed out or the form's token expired: the edit stays in this browser; a reload (after
+      // signing in again) restores it and sends it with a fresh token.
+      setStatus("expired");
+      return undefined;
+    }
+    if (response.status >= 500 || response.status === 429) return retry(code);
     let result = {};
     try { result = await response.json(); } catch (error) { return retry(code); }
     retries.delete(code);
