@@ -236,7 +236,7 @@ def domain(audit_id: int, code: str) -> str | Response:
         actors=actors,
         Actor=Actor,
         queries=services.queries(audit),
-        changed=_changed_since_submission(audit),
+        changed=_changed_since_submission(audit) if audit.state is AuditState.SUBMITTED else set(),
         labels={"types": ANSWER_TYPE_LABELS, "levels": LEVEL_LABELS, "evidence": EVIDENCE_LABELS},
         columns=COLUMNS,
         table_totals=values.table_totals,
@@ -277,10 +277,16 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
     if not form.validate():
         errors = [e for field in form for e in field.errors]
         return jsonify(saved=False, problems=[str(e) for e in errors]), 422
-    try:
-        result = _save_one(audit, form, ind)
-    except services.Refused as error:
-        return jsonify(saved=False, problems=[message(error.reason, **error.params)]), 409
+    existing = data.answers.get(code)
+    if existing is not None and _unchanged(data, form, ind):
+        # The same content again (a repeated event, or a copy restored after the save had
+        # already reached us): nothing to store, and no false conflict with oneself.
+        result = services.SaveResult(True, revision=existing.revision)
+    else:
+        try:
+            result = _save_one(audit, form, ind)
+        except services.Refused as error:
+            return jsonify(saved=False, problems=[message(error.reason, **error.params)]), 409
     fresh = services.load_data(audit)
     statuses = {
         c: {

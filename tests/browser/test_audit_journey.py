@@ -52,7 +52,9 @@ def _saved(page: Any) -> None:
 
 def _stored(page: Any, server: Server, code: str) -> str | None:
     """This browser's unsent copy of an answer (None once the server has it)."""
-    return page.evaluate("(key) => localStorage.getItem(key)", f"wps-audit-{server.audit_id}:{code}")
+    return page.evaluate(
+        "(key) => localStorage.getItem(key)", f"wps-audit-{server.audit_id}:{code}"
+    )
 
 
 def _flash(page: Any, text: str) -> None:
@@ -61,18 +63,6 @@ def _flash(page: Any, text: str) -> None:
 
 def _state(page: Any, label: str) -> None:
     expect(page.locator(".facts .state")).to_have_text(label)
-
-
-def _workaround_disabled_review_controls(page: Any) -> None:
-    """WORKAROUND, delete with the fix: templates/audits/domain.html wraps all the questions in one
-    `<fieldset disabled>` for everyone who may not edit, and a disabled fieldset disables every
-    control inside it, `form=` attribute or not: the adviser's query box, rating override and
-    reply box are dead. The fix disables only the answer fields (a fieldset around them in
-    _question.html); until then re-enable the outer fieldset. A no-op once fixed."""
-    page.evaluate(
-        "for (const f of document.querySelectorAll('fieldset.plain-fieldset[disabled]'))"
-        " f.disabled = false"
-    )
 
 
 def _sign_off(page: Any, server: Server) -> None:
@@ -179,8 +169,9 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     review.goto(_domain(server, "FA"))
     expect(review.locator("#save-status")).to_have_count(0)
     expect(review.locator("input[name=FA3]")).to_be_disabled()
-    _workaround_disabled_review_controls(review)
+    expect(review.locator("#query-FA3")).to_be_enabled()
     review.fill("#query-FA3", "The register lists 12 beds, not 14: which is right?")
+    review.screenshot(path=str(screenshots / "review-FA-en.png"), full_page=True)
     review.locator("#q-FA3").get_by_role("button", name="Send query").click()
     _flash(review, "The query has been sent.")
     review.goto(_show(server))
@@ -193,7 +184,7 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     page.goto(_show(server))
     _state(page, "Returned to the unit")
     page.locator("main ul a", has_text="FA3").click()
-    expect(page).to_have_url(re.compile(rf"/domains/FA#q-FA3$"))
+    expect(page).to_have_url(re.compile(r"/domains/FA#q-FA3$"))
     expect(page.locator("#q-FA3 .thread")).to_contain_text("The register lists 12 beds")
     page.fill("input[name=FA3]", "12")
     _saved(page)
@@ -224,6 +215,7 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     expect(page.locator("input[name=FA3]")).to_be_disabled()
     expect(page.locator("input[name=FA3]")).to_have_value("12")
     expect(page.get_by_role("button", name="Save this section")).to_have_count(0)
+    page.screenshot(path=str(screenshots / "domain-FA-validated-en.png"), full_page=True)
 
     commander.close()
     adviser.close()

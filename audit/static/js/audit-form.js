@@ -185,7 +185,13 @@
   form.addEventListener("change", onEdit);
   // A plain submit carries every field itself: drop the browser copies so they are not re-sent.
   form.addEventListener("submit", () => { for (const code of pending()) forget(code); });
-  window.addEventListener("online", () => { for (const code of pending()) save(code); });
+  window.addEventListener("online", () => {
+    for (const code of pending()) {
+      clearTimeout(timers.get(code)); // the back-off timer would send the same edit again
+      retries.delete(code);
+      save(code);
+    }
+  });
 
   // Edits that never reached the server (tab closed, connection lost) come back and are sent.
   const restored = pending();
