@@ -107,11 +107,21 @@ class Config:
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
             "task_default_queue": "wps-audit",
+            # Work that never reached a worker (broker down, worker lost) is sent again.
+            "beat_schedule": {
+                "outbox-sweep": {"task": "audit.outbox.sweep", "schedule": 60.0},
+            },
         }
         if redis_url:
             settings["broker_url"] = redis_url
             # Longer than the longest task, or Redis redelivers a task that is still running.
-            settings["broker_transport_options"] = {"visibility_timeout": 2 * 60 * 60}
+            settings["broker_transport_options"] = {
+                "visibility_timeout": 2 * 60 * 60,
+                # A request that records work must not hang when Redis is down: the outbox
+                # keeps the work and the sweep sends it later.
+                "socket_connect_timeout": 2,
+                "socket_timeout": 5,
+            }
         else:
             settings["task_always_eager"] = True
             settings["task_eager_propagates"] = True

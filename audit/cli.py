@@ -136,9 +136,31 @@ def translate_compile() -> None:
     )
 
 
+@click.group("outbox", cls=AppGroup)
+def outbox_group() -> None:
+    """Background work waiting in the outbox."""
+
+
+@outbox_group.command("sweep")
+def outbox_sweep() -> None:
+    """Send again the work that never reached a worker (for cron, where beat is not run)."""
+    from audit.outbox.services import pending, sweep
+
+    waiting = len(pending())
+    sent = sweep()
+    click.echo(f"{waiting} waiting, {sent} sent.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the command groups to the app's CLI."""
     from audit.frameworks.cli import framework_group
 
-    for command in (setup_command, demo_group, users_group, translate_group, framework_group):
+    for command in (
+        setup_command,
+        demo_group,
+        users_group,
+        translate_group,
+        framework_group,
+        outbox_group,
+    ):
         app.cli.add_command(command)

@@ -13,6 +13,8 @@ from audit.audits.models import (
 )
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion, IndicatorLink
 from audit.orgs.models import Country, Institution, Unit
+from audit.outbox.models import OutboxMessage
+from audit.scoring.models import DomainScore, ScorecardSnapshot, SexCount
 from audit.system.models import WorkerHeartbeat
 
 __all__ = [
@@ -22,14 +24,18 @@ __all__ = [
     "AuditCycle",
     "AuditLogEntry",
     "Country",
+    "DomainScore",
     "Evidence",
     "FrameworkIndicator",
     "FrameworkVersion",
     "IndicatorLink",
     "Institution",
+    "OutboxMessage",
     "QueryMessage",
     "ReviewQuery",
     "RoleAssignment",
+    "ScorecardSnapshot",
+    "SexCount",
     "Unit",
     "User",
     "WorkerHeartbeat",

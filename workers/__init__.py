@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from celery import Celery, Task
 from flask import Flask
 
 #: Task modules the worker imports at start-up (the web process imports them when it sends).
-TASK_MODULES = ["workers.system"]
+TASK_MODULES = ["workers.system", "workers.scoring"]
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -22,6 +23,9 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.include = TASK_MODULES
+    # The web process sends tasks by name through the outbox, so it registers them too.
+    for module in TASK_MODULES:
+        importlib.import_module(module)
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

@@ -43,6 +43,8 @@ from audit.frameworks import spec
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion
 from audit.orgs.models import Unit
 from audit.orgs.scope import Can, abilities, visible_unit_ids
+from audit.outbox import services as outbox
+from audit.scoring import SCORECARD_TASK
 
 
 class Refused(Exception):
@@ -612,7 +614,9 @@ def submit(user: User, audit: Audit, statement: str) -> None:
     audit.signed_off_by_id = user.id
     audit.submitted_at = utcnow()
     _log(audit, user, "audit.submitted", old=old, new=target.value, note=audit.sign_off)
+    message = outbox.add(SCORECARD_TASK, audit_id=audit.id, trigger="submitted")
     db.session.commit()
+    outbox.dispatch([message.id])
 
 
 def return_audit(user: User, audit: Audit, note: str = "") -> None:
@@ -647,7 +651,9 @@ def validate(user: User, audit: Audit) -> None:
     audit.state = target
     audit.validated_at = utcnow()
     audit.validated_by_id = user.id
+    message = outbox.add(SCORECARD_TASK, audit_id=audit.id, trigger="validated")
     db.session.commit()
+    outbox.dispatch([message.id])
 
 
 def reopen(user: User, audit: Audit, reason: str) -> None:

@@ -96,7 +96,7 @@ from __future__ import annotations
 import calendar
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -283,9 +283,7 @@ class Scorecard:
         return cls(
             framework_checksum=data["framework_checksum"],
             rules_version=data["rules_version"],
-            indicators={
-                code: IndicatorResult(**item) for code, item in data["indicators"].items()
-            },
+            indicators={code: IndicatorResult(**item) for code, item in data["indicators"].items()},
             domains={code: _aggregate_from(item) for code, item in data["domains"].items()},
             recommendations={
                 code: _aggregate_from(item) for code, item in data["recommendations"].items()
@@ -618,24 +616,27 @@ def score_audit(
     }
     bands = fw.bands or spec.DEFAULT_FRAMEWORK_BANDS
 
+    scored_codes = {code for code, s in scored.items() if s.result.scored}
+
     domains: dict[str, Aggregate] = {}
     domain_exact: dict[str, Fraction | None] = {}
     for domain in fw.domains:
-        members = [(scored[i.code], i.weight) for i in domain.indicators if i.is_scored]
+        members = [(scored[i.code], i.weight) for i in domain.indicators if i.code in scored_codes]
         domains[domain.code], domain_exact[domain.code] = _aggregate(domain.code, members, bands)
 
+    linked: dict[str, list[tuple[_Scored, int]]] = {rec.code: [] for rec in fw.recommendations}
+    for ind in fw.indicators:
+        if ind.code not in scored_codes:
+            continue
+        for code in ind.links_primary:  # a primary link doubles the weight
+            linked.setdefault(code, []).append((scored[ind.code], ind.weight * PRIMARY_FACTOR))
+        for code in ind.links_supporting:
+            if code not in ind.links_primary:
+                linked.setdefault(code, []).append((scored[ind.code], ind.weight))
     recommendations: dict[str, Aggregate] = {}
     for rec in fw.recommendations:
-        linked: list[tuple[_Scored, int]] = []
-        for ind in fw.indicators:
-            if not ind.is_scored:
-                continue
-            if rec.code in ind.links_primary:
-                linked.append((scored[ind.code], ind.weight * PRIMARY_FACTOR))
-            elif rec.code in ind.links_supporting:
-                linked.append((scored[ind.code], ind.weight))
         recommendations[rec.code], _ = _aggregate(
-            rec.code, linked, bands, institution_only=rec.level == "institution"
+            rec.code, linked[rec.code], bands, institution_only=rec.level == "institution"
         )
 
     present = [(code, exact) for code, exact in domain_exact.items() if exact is not None]
@@ -721,9 +722,7 @@ def compare(current: Scorecard, previous: Scorecard | None) -> dict[str, Any]:
     prev_recs = previous.recommendations if previous else {}
     prev_by_key: dict[str, IndicatorResult] = {}
     if previous is not None:
-        prev_by_key = {
-            r.comparability_key: r for r in previous.indicators.values() if r.scored
-        }
+        prev_by_key = {r.comparability_key: r for r in previous.indicators.values() if r.scored}
     indicators: dict[str, dict[str, Any]] = {}
     for result in current.indicators.values():
         if not result.scored:

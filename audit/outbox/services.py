@@ -1,0 +1,81 @@
+"""Add work to the outbox, send it after the commit, sweep what waited too long, mark it done."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from audit.db import utcnow
+from audit.extensions import db
+from audit.outbox.models import OutboxMessage
+
+#: A message sent this long ago and still not done is sent again by the sweep.
+STALE_AFTER = dt.timedelta(minutes=5)
+
+
+def add(task: str, **payload: Any) -> OutboxMessage:
+    """Record work in the current transaction (the caller commits it with its change)."""
+    message = OutboxMessage(task=task, payload=payload)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def dispatch(ids: Iterable[int]) -> int:
+    """Hand messages to the broker (after their commit). A broker that is down is not an error
+    for the person who asked: the message stays in the outbox and the sweep sends it later.
+    Returns how many reached the broker."""
+    celery = current_app.extensions["celery"]
+    sent = 0
+    for message_id in list(ids):
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.done_at is not None:
+            continue
+        message.attempts += 1
+        try:
+            # In the embedded default (no broker) this runs the task right here, in-process.
+            celery.tasks[message.task].apply_async(args=[message.id], retry=False)
+        except Exception as error:  # the broker or the task failed: keep it for the sweep
+            db.session.rollback()
+            message = db.session.get(OutboxMessage, message_id)
+            if message is None:
+                continue
+            message.attempts += 1
+            message.last_error = f"{error.__class__.__name__}: {error}"[:2000]
+            current_app.logger.warning("Outbox message %s not sent: %s", message_id, error)
+        else:
+            message = db.session.get(OutboxMessage, message_id) or message
+            if message.done_at is None:
+                message.sent_at = utcnow()
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def pending(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
+    """Messages never sent, or sent long ago and still not done."""
+    cutoff = utcnow() - stale_after
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.done_at.is_(None))
+            .where(or_(OutboxMessage.sent_at.is_(None), OutboxMessage.sent_at < cutoff))
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def sweep(stale_after: dt.timedelta = STALE_AFTER) -> int:
+    """Send again what is waiting (run every minute by celery beat or cron)."""
+    return dispatch(pending(stale_after))
+
+
+def complete(message_id: int) -> None:
+    """Mark a message done, in the worker's transaction (the caller commits)."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is not None and message.done_at is None:
+        message.done_at = utcnow()
