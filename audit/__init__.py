@@ -52,10 +52,20 @@ def create_app(
     from audit.frameworks.views import bp as frameworks_bp
     from audit.home.views import bp as home_bp
     from audit.orgs.views import bp as orgs_bp
+    from audit.scoring.portfolio_views import bp as portfolio_bp
+    from audit.scoring.views import bp as scorecards_bp
     from audit.system.views import bp as system_bp
 
     for blueprint in (
-        accounts_bp, audits_bp, cycles_bp, frameworks_bp, home_bp, orgs_bp, system_bp
+        accounts_bp,
+        audits_bp,
+        cycles_bp,
+        frameworks_bp,
+        home_bp,
+        orgs_bp,
+        portfolio_bp,
+        scorecards_bp,
+        system_bp,
     ):
         app.register_blueprint(blueprint)
 

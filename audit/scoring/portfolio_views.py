@@ -1,0 +1,5 @@
+"""Placeholder until the portfolio pages land (being written)."""
+
+from flask import Blueprint
+
+bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
