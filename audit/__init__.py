@@ -28,7 +28,7 @@ def create_app(
     app.config.update(overrides or {})
     config.init_app(app)
 
-    from audit import extensions, i18n, security
+    from audit import extensions, i18n, routing, security
     from audit.errors import register_error_handlers
     from workers import celery_init_app
 
@@ -41,6 +41,7 @@ def create_app(
     )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    routing.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     celery_init_app(app)

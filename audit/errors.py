@@ -56,6 +56,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[str, int]:
         app.logger.exception("Unhandled error")
+        from audit.extensions import db
+
+        db.session.rollback()  # a failed statement must not also break the error page
         try:
             return _render(500)
         except Exception:  # the page itself failed: answer plainly rather than crash again

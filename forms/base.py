@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
 from wtforms import FieldList, FormField
 
 
@@ -23,3 +25,11 @@ class BaseForm(FlaskForm):
             if _strip not in filters:
                 filters.insert(0, _strip)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """Flask-WTF reads a JSON body as form data; one that is not an object is a bad request
+            rather than a crash."""
+            json_body = formdata is _Auto and _is_submitted() and request.is_json
+            if json_body and not isinstance(request.get_json(silent=True), dict):
+                abort(400)
+            return super().wrap_formdata(form, formdata)

@@ -56,6 +56,15 @@ class Refused(Exception):
         self.params = params
 
 
+def clean_text(text: str | None) -> str:
+    """Free text a person typed, stripped; control characters (NUL and the like, which no one
+    types and PostgreSQL cannot store) are refused rather than stored."""
+    text = (text or "").strip()
+    if values.CONTROL_CHARACTERS.search(text.replace("\r\n", "\n")):
+        raise Refused("control_characters")
+    return text
+
+
 class NotFound(Exception):
     """The audit, indicator or object does not exist for this user (the view answers 404)."""
 
@@ -340,7 +349,10 @@ def save_answer(
             conflict=_conflict(existing),
         )
 
-    na_reason = (na_reason or "").strip()
+    try:
+        na_reason = clean_text(na_reason)
+    except Refused:
+        return SaveResult(False, problems=(values.Problem("control_characters"),))
     if not_applicable:
         if not na_reason:
             return SaveResult(False, problems=(values.Problem("not_applicable_needs_reason"),))
@@ -356,6 +368,9 @@ def save_answer(
         currency_code, problems = values.parse_currency(currency)
         if problems:
             return SaveResult(False, problems=tuple(problems))
+
+    if existing is None and value is None and not not_applicable:
+        return SaveResult(True, revision=0)  # nothing typed yet: nothing to store or log
 
     proposed = dict(data.values)
     proposed.pop(code, None)
@@ -472,7 +487,7 @@ def add_evidence_file(
     data = load_data(audit)
     _indicator(data, audit.cycle.framework_version, code)
     limit = int(current_app.config.get("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
-    name = Path(filename or "").name.strip()[:255]
+    name = values.CONTROL_CHARACTERS.sub("", Path(filename or "").name).strip()[:255]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_UPLOADS:
         raise Refused("file_type")
@@ -483,7 +498,7 @@ def add_evidence_file(
     if not content:
         raise Refused("file_empty")
     if len(content) > limit:
-        raise Refused("file_too_large", max_mb=limit // (1024 * 1024))
+        raise Refused("file_too_large", max_mb=f"{limit / (1024 * 1024):.3g}")
     if not any(content.startswith(magic) for magic in magics):
         raise Refused("file_type")
     stored = f"{secrets.token_hex(16)}.{extension}"
@@ -520,7 +535,7 @@ def add_evidence_reference(user: User, audit: Audit, code: str, reference: str) 
     _require_editable(user, audit)
     data = load_data(audit)
     _indicator(data, audit.cycle.framework_version, code)
-    reference = reference.strip()
+    reference = clean_text(reference)
     if not reference:
         raise Refused("reference_required")
     if len(reference) > 500:
@@ -600,7 +615,7 @@ def submit(user: User, audit: Audit, statement: str) -> None:
     target = _transition(user, audit, Action.SUBMIT)
     if audit.cycle.status is CycleStatus.CLOSED:
         raise Refused("cycle_closed")
-    statement = statement.strip()
+    statement = clean_text(statement)
     if not statement:
         raise Refused("sign_off_required")
     problems = blocking(audit)
@@ -630,7 +645,7 @@ def return_audit(user: User, audit: Audit, note: str = "") -> None:
         "audit.returned",
         old=audit.state.value,
         new=target.value,
-        note=note.strip()[:2000] or None,
+        note=clean_text(note)[:2000] or None,
     )
     audit.state = target
     db.session.commit()
@@ -659,7 +674,7 @@ def validate(user: User, audit: Audit) -> None:
 def reopen(user: User, audit: Audit, reason: str) -> None:
     """An administrator reopens a validated audit, with a reason."""
     target = _transition(user, audit, Action.REOPEN)
-    reason = reason.strip()
+    reason = clean_text(reason)
     if not reason:
         raise Refused("reason_required")
     _log(audit, user, "audit.reopened", old=audit.state.value, new=target.value, note=reason[:2000])
@@ -681,7 +696,7 @@ def override(user: User, audit: Audit, code: str, level: str | None, reason: str
         raise Refused("override_needs_answer")
     if level not in (None, "missing", "approaches", "meets", "exceeds"):
         raise Refused("unknown_level")
-    reason = reason.strip()
+    reason = clean_text(reason)
     if level is not None and not reason:
         raise Refused("reason_required")
     old = {"level": answer.override_level, "reason": answer.override_reason}
@@ -702,7 +717,7 @@ def override(user: User, audit: Audit, code: str, level: str | None, reason: str
 
 
 def _message(body: str) -> str:
-    body = body.strip()
+    body = clean_text(body)
     if not body:
         raise Refused("message_required")
     if len(body) > 4000:

@@ -28,6 +28,7 @@ from audit.frameworks import spec
 from audit.frameworks.expr import CELL_PARTS
 
 __all__ = [
+    "CONTROL_CHARACTERS",
     "MAX_AMOUNT",
     "MAX_CELL",
     "MAX_COUNT",
@@ -60,6 +61,8 @@ _CURRENCY_RE = re.compile(r"[A-Za-z]{3}")
 # C0 and C1 controls (category Cc) and lone surrogates, which cannot be stored as UTF-8;
 # newline and tab are the only controls a narrative needs.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: The same check for any other free text (reasons, messages, references).
+CONTROL_CHARACTERS = _CONTROL_RE
 # Digit grouping people type: spaces (also the no-break and thin ones French uses) and the
 # Arabic thousands separator. Commas and points are not grouping: they are decimal separators.
 _GROUPING = frozenset(" \u00a0\u202f\u2009\u066c")

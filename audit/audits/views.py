@@ -157,7 +157,8 @@ def _initial(data: services.AuditData, indicators: list[spec.Indicator]) -> dict
 
 def _save_one(audit: Audit, form: Any, ind: spec.Indicator) -> services.SaveResult:
     revision_text = form[f"{ind.code}__rev"].data or "0"
-    base = int(revision_text) if revision_text.isdigit() else -1
+    # isdecimal() alone accepts digits int() refuses ("²"); anything odd counts as a conflict.
+    base = int(revision_text) if revision_text.isdecimal() and len(revision_text) < 10 else -1
     currency = form[f"{ind.code}__currency"].data if ind.type == "amount" else ""
     return services.save_answer(
         current_user,
@@ -202,7 +203,13 @@ def domain(audit_id: int, code: str) -> str | Response:
     form = form_class(data=_initial(data, shown)) if request.method == "GET" else form_class()
     if request.method == "POST":
         if not editable:
-            flash(message("audit_locked" if audit.locked else "not_allowed"), "error")
+            if Actor.COMMANDER not in actors:
+                reason = "not_allowed"
+            elif audit.cycle.status.value == "closed":
+                reason = "cycle_closed"
+            else:
+                reason = "audit_locked"
+            flash(message(reason), "error")
             return redirect(url_for("audits.domain", audit_id=audit.id, code=code))
         if form.validate():
             failed = 0
@@ -225,6 +232,8 @@ def domain(audit_id: int, code: str) -> str | Response:
                 return redirect(url_for("audits.domain", audit_id=audit.id, code=code))
             flash(_("Some answers were not saved: see the messages next to them."), "error")
             data = services.load_data(audit)
+        else:
+            flash(_("Nothing was saved: see the messages next to the answers."), "error")
     return render_template(
         "audits/domain.html",
         audit=audit,

@@ -136,6 +136,7 @@ def previous(audit: Audit) -> ScorecardSnapshot | None:
         .where(
             Audit.unit_id == audit.unit_id,
             AuditCycle.opens_on < audit.cycle.opens_on,
+            Audit.state == AuditState.VALIDATED,  # a reopened audit is not a baseline
             ScorecardSnapshot.trigger == Trigger.VALIDATED,
         )
         .order_by(AuditCycle.opens_on.desc(), ScorecardSnapshot.id.desc())

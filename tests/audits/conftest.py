@@ -8,7 +8,8 @@ tests/frameworks/fixtures/valid, which every required answer of can be given in 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from audit.accounts.models import Role, User
 from audit.audits import services
@@ -25,7 +26,7 @@ from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
 from audit.frameworks.models import FrameworkIndicator
-from tests.conftest import Org, UserFactory, row_count
+from tests.conftest import Org, UserFactory
 
 SHIPPED = frameworks.SHIPPED / "wps-2026.1"
 SMALL = Path(__file__).resolve().parents[1] / "frameworks" / "fixtures" / "valid"
@@ -48,8 +49,14 @@ _real_read = spec.read
 
 
 def _cached_read(path: str | Path) -> tuple[Any, list[Any]]:
-    """spec.read, parsed and validated once per test session (frameworks are immutable)."""
-    key = str(Path(path).resolve())
+    """spec.read, once per test session for the same path and the same file contents."""
+    root = Path(path).resolve()
+    files = sorted(root.rglob("*")) if root.is_dir() else [root]
+    digest = hashlib.sha256(str(root).encode())
+    for file in files:
+        if file.is_file():
+            digest.update(str(file).encode() + b"\0" + file.read_bytes())
+    key = digest.hexdigest()
     if key not in _READ:
         _READ[key] = _real_read(path)
     return _READ[key]
@@ -57,7 +64,8 @@ def _cached_read(path: str | Path) -> tuple[Any, list[Any]]:
 
 @pytest.fixture(autouse=True)
 def _read_frameworks_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reading and validating the 120-indicator framework takes a second; do it once."""
+    """Reading and validating the 120-indicator framework takes a second; with unchanged files
+    the result is the same every time, so it is done once per session."""
     monkeypatch.setattr(spec, "read", _cached_read)
 
 
@@ -107,13 +115,21 @@ class World:
 
     def counts(self) -> dict[str, int]:
         """Row counts of the tables refusals must not touch."""
-        return {table: row_count(self.app, table) for table in TABLES}
+        with self.app.app_context():
+            return self._counts()
+
+    @staticmethod
+    def _counts() -> dict[str, int]:
+        return {
+            table: int(db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+            for table in TABLES
+        }
 
     def snapshot(self, audit_id: int | None = None) -> dict[str, Any]:
         """Everything a refused request must leave as it was."""
         with self.app.app_context():
             audit = db.session.get(Audit, audit_id or self.audit)
-            answers = {
+            stored = {
                 code: (a.value, a.currency, a.not_applicable, a.na_reason, a.revision)
                 for a, code in db.session.execute(
                     select(Answer, FrameworkIndicator.code)
@@ -123,12 +139,12 @@ class World:
             }
             return {
                 "state": audit.state,
-                "answers": answers,
+                "stored": stored,
                 "overrides": {
                     a.indicator_id: (a.override_level, a.override_reason)
                     for a in db.session.scalars(select(Answer))
                 },
-                **self.counts(),
+                **self._counts(),
             }
 
     def answer(self, code: str, audit_id: int | None = None) -> Answer | None:
@@ -231,18 +247,20 @@ SMALL_ANSWERS: dict[str, object] = {
 }
 
 
-def fill_small(world: World, who: str = "commander") -> None:
+def fill_small(world: World, who: str = "commander", *, evidence: bool = True) -> None:
     """Answer every required question of the small framework and attach AA1's evidence."""
     for code, raw in SMALL_ANSWERS.items():
         result = world.save(code, raw, who, currency="usd" if code == "BB1" else "")
         assert result.saved, (code, result)
+    if not evidence:
+        return
     with world.app.app_context():
         audit = db.session.get(Audit, world.audit)
         services.add_evidence_reference(world.user(who), audit, "AA1", "Photo album 12/2025")
 
 
 @pytest.fixture
-def filled(small_world: World) -> Iterator[World]:
+def filled(small_world: World) -> World:
     """The small world with station A's audit answered completely (not yet submitted)."""
     fill_small(small_world)
-    yield small_world
+    return small_world

@@ -1,0 +1,366 @@
+"""Submission and review: sign-off, queries, return, validation, overrides, reopening, evidence.
+
+These run on the small test framework (tests/frameworks/fixtures/valid): station A's audit can be
+answered completely in a dozen saves (see `fill_small` in conftest.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+from typing import Any
+
+from sqlalchemy import select
+
+from audit.audits import services
+from audit.audits.models import (
+    Answer,
+    Audit,
+    AuditLogEntry,
+    AuditState,
+    Evidence,
+    EvidenceKind,
+    QueryStatus,
+    ReviewQuery,
+)
+from audit.extensions import db
+from tests.audits.conftest import World, fill_small
+
+STATEMENT = "I confirm that these answers are accurate and complete."
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+
+
+def text(response: Any) -> str:
+    return html.unescape(response.data.decode())
+
+
+def send(world: World, who: str, path: str, data: dict[str, Any] | None = None) -> str:
+    """POST to /audits/<audit>/<path> as `who`, follow the redirect, return the page's text."""
+    url = f"/audits/{world.audit}/{path}" if not path.startswith("/") else path
+    response = world.client(who).post(url, data=data or {}, follow_redirects=True)
+    assert response.status_code == 200, (who, url, response.status_code)
+    return text(response)
+
+
+def actions(world: World) -> list[tuple[str, str | None]]:
+    """The audit-level log (actions and notes), oldest first."""
+    with world.app.app_context():
+        return [
+            (e.action, e.note)
+            for e in db.session.scalars(
+                select(AuditLogEntry)
+                .where(AuditLogEntry.audit_id == world.audit, AuditLogEntry.action.like("audit.%"))
+                .order_by(AuditLogEntry.id)
+            )
+        ]
+
+
+def query_status(world: World) -> list[QueryStatus]:
+    with world.app.app_context():
+        return list(db.session.scalars(select(ReviewQuery.status).order_by(ReviewQuery.id)))
+
+
+# --- submission -------------------------------------------------------------------------------
+
+
+def test_submit_is_blocked_until_everything_is_answered_and_signed_off(small_world):
+    w = small_world
+    page = text(w.client("commander").get(f"/audits/{w.audit}"))
+    assert "These still block submission:" in page
+    assert "AA1</a>: This question must be answered." in page
+    assert "BB7</a>: This question must be answered." in page
+    assert "BB5</a>" not in page  # a text question is never required
+    assert f'action="/audits/{w.audit}/submit"' not in page
+    before = w.snapshot()
+    page = send(w, "commander", "submit", {"statement": STATEMENT})
+    assert "The audit cannot be submitted yet. Answers that still need attention: 10." in page
+    assert w.snapshot() == before
+
+    # Every answer, but AA1 ("yes", evidence required) has no evidence yet.
+    fill_small(w, evidence=False)
+    page = send(w, "commander", "submit", {"statement": STATEMENT})
+    assert "Answers that still need attention: 1." in page
+    assert "AA1</a>: This answer needs evidence: attach a file or a document reference." in page
+    assert w.state() is AuditState.IN_PROGRESS
+
+    page = send(w, "commander", "answers/AA1/evidence", {"reference": "Photo album 12/2025"})
+    assert "The evidence has been added." in page
+    assert "These still block submission:" not in page
+    assert f'action="/audits/{w.audit}/submit"' in page
+    for statement in ("", "   "):
+        page = send(w, "commander", "submit", {"statement": statement})
+        assert "Write the sign-off statement before submitting." in page
+        assert w.state() is AuditState.IN_PROGRESS
+
+    page = send(w, "commander", "submit", {"statement": f"  {STATEMENT}  "})
+    assert "The audit has been submitted for review." in page
+    with w.app.app_context():
+        audit = db.session.get(Audit, w.audit)
+        assert audit.state is AuditState.SUBMITTED
+        assert audit.sign_off == STATEMENT
+        assert audit.signed_off_by_id == w.user("commander").id
+        assert audit.submitted_at is not None
+    assert actions(w)[-1] == ("audit.submitted", STATEMENT)
+    # Submitted: the commander can no longer change answers or submit again.
+    response = w.client("commander").post(
+        f"/audits/{w.audit}/answers/AA3", data={"AA3": "exceeds", "AA3__rev": "1"}
+    )
+    assert response.status_code == 409
+    page = send(w, "commander", "submit", {"statement": STATEMENT})
+    assert "That is not possible while the audit is in its current state." in page
+
+
+def test_a_query_return_reply_resubmit_and_validate(filled):
+    w = filled
+    assert "submitted for review" in send(w, "commander", "submit", {"statement": STATEMENT})
+
+    # Returning needs a question first.
+    page = send(w, "adviser", "return", {"reason": "Please check."})
+    assert "Ask at least one question before returning the audit to the unit." in page
+    assert w.state() is AuditState.SUBMITTED
+    page = send(w, "adviser", "answers/AA5/queries", {"body": "   "})
+    assert "Write a message." in page
+    assert w.counts()["review_queries"] == 0
+
+    page = send(w, "adviser", "answers/AA5/queries", {"body": "Only 4 beds for 14 women?"})
+    assert "The query has been sent." in page
+    assert "Only 4 beds for 14 women?" in page  # listed under the open queries
+    assert query_status(w) == [QueryStatus.OPEN]
+
+    # Validation waits for the answer.
+    page = send(w, "adviser", "validate")
+    assert "Some review questions are still open: answer them first." in page
+    assert w.state() is AuditState.SUBMITTED
+
+    page = send(w, "adviser", "return", {"reason": "See the question on beds."})
+    assert "The audit has been returned to the unit." in page
+    assert w.state() is AuditState.RETURNED
+    assert actions(w)[-1] == ("audit.returned", "See the question on beds.")
+
+    # The commander cannot resubmit over an unanswered question ...
+    page = send(w, "commander", "submit", {"statement": STATEMENT})
+    assert "Some review questions are still open: answer them first." in page
+    assert w.state() is AuditState.RETURNED
+    # ... replies, which answers it, corrects the answer and resubmits.
+    with w.app.app_context():
+        query_id = db.session.scalar(select(ReviewQuery.id))
+    page = send(w, "commander", f"/audits/queries/{query_id}/reply", {"body": "Two more rooms."})
+    assert "Your reply has been sent." in page
+    assert query_status(w) == [QueryStatus.ANSWERED]
+    assert w.save("AA5", "6").saved
+    assert "submitted for review" in send(w, "commander", "submit", {"statement": STATEMENT})
+    page = text(w.client("adviser").get(f"/audits/{w.audit}/domains/AA"))
+    assert page.count("Changed since it was returned") == 1  # AA5 only
+    assert "Two more rooms." in page
+
+    page = send(w, "adviser", "validate")
+    assert "The audit has been validated." in page
+    assert query_status(w) == [QueryStatus.CLOSED]
+    with w.app.app_context():
+        audit = db.session.get(Audit, w.audit)
+        assert audit.state is AuditState.VALIDATED
+        assert audit.validated_at is not None
+        assert audit.validated_by_id == w.user("adviser").id
+    assert [a for a, _ in actions(w)] == [
+        "audit.created",
+        "audit.submitted",
+        "audit.returned",
+        "audit.submitted",
+        "audit.validated",
+    ]
+
+    # Locked: nothing the unit sends changes it.
+    before = w.snapshot()
+    response = w.client("commander").post(
+        f"/audits/{w.audit}/answers/AA5", data={"AA5": "7", "AA5__rev": "2"}
+    )
+    assert response.status_code == 409
+    assert response.json["problems"] == ["This audit is locked and can no longer be changed."]
+    page = send(w, "commander", "answers/AA5/evidence", {"reference": "Late document"})
+    assert "This audit is locked and can no longer be changed." in page
+    page = send(w, "commander", f"/audits/queries/{query_id}/reply", {"body": "One more thing"})
+    assert "That is not possible while the audit is in its current state." in page
+    page = text(w.client("commander").get(f"/audits/{w.audit}/domains/AA"))
+    assert "This audit is locked: it can be read but not changed." in page
+    assert w.snapshot() == before
+
+
+def test_an_override_needs_a_reason_and_a_submitted_audit(filled):
+    w = filled
+
+    def overrides() -> dict[str, tuple[str | None, str | None]]:
+        with w.app.app_context():
+            return {
+                str(a.indicator.code): (a.override_level, a.override_reason)
+                for a in db.session.scalars(
+                    select(Answer).where(Answer.override_level.is_not(None))
+                )
+            }
+
+    page = send(w, "adviser", "answers/AA3/override", {"level": "exceeds", "reason": "Funded."})
+    assert "That is not possible while the audit is in its current state." in page
+    assert overrides() == {}
+    w.act(services.submit, "commander", STATEMENT)
+    before = w.snapshot()
+    for who, data, message in [
+        ("commander", {"level": "exceeds", "reason": "x"}, "You are not allowed to do that."),
+        ("admin", {"level": "exceeds", "reason": "x"}, "You are not allowed to do that."),
+        ("adviser", {"level": "exceeds", "reason": ""}, "Give a reason."),
+        ("adviser", {"level": "exceeds", "reason": "  "}, "Give a reason."),
+        ("adviser", {"level": "superb", "reason": "x"}, "Choose a level from the list."),
+    ]:
+        assert message in send(w, who, "answers/AA3/override", data), (who, data)
+    assert w.snapshot() == before
+
+    page = send(w, "adviser", "answers/AA3/override", {"level": "approaches", "reason": "Draft."})
+    assert "The rating has been recorded." in page
+    assert overrides() == {"AA3": ("approaches", "Draft.")}
+    page = text(w.client("commander").get(f"/audits/{w.audit}/domains/AA"))
+    assert "Reviewer's rating: Approaches requirements — Draft." in page
+    # Taking it back needs no reason.
+    assert "recorded" in send(w, "adviser", "answers/AA3/override", {"level": "", "reason": ""})
+    assert overrides() == {}
+
+    w.act(services.validate, "adviser")
+    page = send(w, "adviser", "answers/AA3/override", {"level": "meets", "reason": "Late."})
+    assert "That is not possible while the audit is in its current state." in page
+    assert overrides() == {}
+
+
+def test_an_administrator_reopens_a_validated_audit_with_a_reason(filled):
+    w = filled
+    page = send(w, "admin", "reopen", {"reason": "Wrong unit strength."})
+    assert "That is not possible while the audit is in its current state." in page
+    w.act(services.submit, "commander", STATEMENT)
+    w.act(services.validate, "adviser")
+    before = w.snapshot()
+    assert "You are not allowed to do that." in send(w, "adviser", "reopen", {"reason": "x"})
+    assert "You are not allowed to do that." in send(w, "commander", "reopen", {"reason": "x"})
+    assert "Give a reason." in send(w, "admin", "reopen", {"reason": ""})
+    assert "Give a reason." in send(w, "admin", "reopen", {"reason": " \n "})
+    assert w.snapshot() == before
+
+    page = send(w, "admin", "reopen", {"reason": "The strength return was last year's."})
+    assert "The audit has been reopened." in page
+    with w.app.app_context():
+        audit = db.session.get(Audit, w.audit)
+        assert audit.state is AuditState.RETURNED
+        assert audit.validated_at is None
+    assert actions(w)[-1] == ("audit.reopened", "The strength return was last year's.")
+    # The unit may correct and resubmit.
+    assert w.save("AA5", "5").saved
+    w.act(services.submit, "commander", STATEMENT)
+    assert w.state() is AuditState.SUBMITTED
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def upload(world: World, who: str, data: bytes, name: str, kind: str, code: str = "AA1") -> Any:
+    return world.client(who).post(
+        f"/audits/{world.audit}/answers/{code}/evidence",
+        data={"file": (io.BytesIO(data), name, kind), "next": f"/audits/{world.audit}/domains/AA"},
+        content_type="multipart/form-data",
+    )
+
+
+def stored_files(world: World) -> list[str]:
+    with world.app.app_context():
+        return sorted(p.name for p in services.storage_folder().iterdir())
+
+
+def test_an_evidence_file_is_kept_and_shown_only_to_those_who_see_the_audit(small_world):
+    w = small_world
+    response = upload(w, "commander", PDF, "Toilets photos.pdf", "application/pdf")
+    assert response.status_code == 302
+    assert response.location == f"/audits/{w.audit}/domains/AA"
+    assert "The evidence has been added." in text(w.client("commander").get(response.location))
+    with w.app.app_context():
+        evidence = db.session.scalars(select(Evidence)).one()
+        assert evidence.kind is EvidenceKind.FILE
+        assert evidence.filename == "Toilets photos.pdf"
+        assert evidence.size_bytes == len(PDF)
+        assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
+        evidence_id, stored_name = evidence.id, evidence.stored_name
+    assert stored_files(w) == [stored_name]
+    assert "Toilets" not in stored_name
+    page = text(w.client("commander").get(f"/audits/{w.audit}/domains/AA"))
+    assert f'href="/audits/evidence/{evidence_id}">Toilets photos.pdf</a>' in page
+
+    url = f"/audits/evidence/{evidence_id}"
+    for who in ("commander", "adviser", "admin"):
+        response = w.client(who).get(url)
+        assert response.status_code == 200, who
+        assert response.data == PDF
+        assert response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        response.close()  # send_file keeps the file open until the response is closed
+    for who in ("other_commander", "other_adviser", "donor"):
+        assert w.client(who).get(url).status_code == 404, who
+    response = w.client(None).get(url)
+    assert response.status_code == 302
+    assert "/login" in response.location
+    assert w.client("commander").get(f"/audits/evidence/{evidence_id + 1}").status_code == 404
+
+    # Removing it removes the file too; the log keeps the trace.
+    page = send(w, "commander", f"/audits/evidence/{evidence_id}/delete")
+    assert "The evidence has been removed." in page
+    assert w.counts()["evidence"] == 0
+    assert stored_files(w) == []
+    assert w.client("commander").get(url).status_code == 404
+    with w.app.app_context():
+        entry = db.session.scalars(
+            select(AuditLogEntry).where(AuditLogEntry.action == "evidence.removed")
+        ).one()
+        assert entry.old == {"file": "Toilets photos.pdf", "reference": None}
+
+
+def test_bad_files_are_refused_with_a_message_and_nothing_is_kept(small_world):
+    w = small_world
+    w.app.config["EVIDENCE_MAX_BYTES"] = 1000
+    wrong_type = "This type of file is not accepted. Use PDF, PNG, JPEG, DOCX or XLSX."
+    before = w.snapshot()
+    for data, name, kind, message in [
+        (PDF + b"0" * 1000, "big.pdf", "application/pdf", "The file is too large"),
+        (PNG, "scan.pdf", "application/pdf", wrong_type),  # a PNG called PDF
+        (PDF, "scan.png", "image/png", wrong_type),  # and the other way round
+        (PDF, "report.pdf", "image/png", wrong_type),  # the browser says it is an image
+        (b"MZ\x90\x00" + b"\x00" * 60, "tool.exe", "application/x-msdownload", wrong_type),
+        (PDF, "report", "application/pdf", wrong_type),  # no extension
+        (PDF, "report.pdf.exe", "application/pdf", wrong_type),
+        (b"", "empty.pdf", "application/pdf", "The file is empty."),
+    ]:
+        response = upload(w, "commander", data, name, kind)
+        assert response.status_code == 302, name
+        assert message in text(w.client("commander").get(response.location)), name
+    assert w.snapshot() == before
+    assert stored_files(w) == []
+    # Exactly at the limit is fine.
+    data = PDF + b"%" * (1000 - len(PDF))
+    response = upload(w, "commander", data, "exact.pdf", "application/pdf")
+    assert "The evidence has been added." in text(w.client("commander").get(response.location))
+    assert len(stored_files(w)) == 1
+
+
+def test_a_document_reference(small_world):
+    w = small_world
+    before = w.snapshot()
+    page = send(w, "commander", "answers/AA1/evidence", {"reference": "  "})
+    assert "Describe the document, for example its number and date." in page
+    page = send(w, "commander", "answers/AA1/evidence", {"reference": "x" * 501})
+    assert "The text is too long: at most 500 characters." in page
+    assert w.snapshot() == before
+
+    reference = "Order 12/2026 of the station commander, kept in the station registry"
+    page = send(w, "commander", "answers/AA1/evidence", {"reference": f" {reference} "})
+    assert "The evidence has been added." in page
+    with w.app.app_context():
+        evidence = db.session.scalars(select(Evidence)).one()
+        assert evidence.kind is EvidenceKind.REFERENCE
+        assert evidence.reference == reference
+        assert evidence.stored_name is None
+    page = text(w.client("adviser").get(f"/audits/{w.audit}/domains/AA"))
+    assert reference in page
+    assert stored_files(w) == []
