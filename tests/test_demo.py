@@ -1,48 +1,185 @@
-"""Demo data: what `make run` loads, and every demo user can sign in."""
+"""Demo data: what `make run` loads, every demo user can sign in, and the two cycles show trends.
+
+Loading the demo answers about 2,900 questions through the services, so it is loaded once per
+database backend for the whole module (`demo`), and the tests only read it.
+"""
 
 from __future__ import annotations
 
-from audit.demo import DEMO_USERS, load_demo
-from tests.conftest import row_count
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from audit.accounts import services as accounts
+from audit.audits import services as audits
+from audit.audits.models import (
+    Audit,
+    AuditCycle,
+    AuditState,
+    CycleStatus,
+    QueryStatus,
+    ReviewQuery,
+)
+from audit.audits.workflow import Actor
+from audit.demo import (
+    CYCLE_2025,
+    CYCLE_2026,
+    DEMO_USERS,
+    OPEN_CYCLE_STATES,
+    UNIT_COMMANDERS,
+    UnitProfile,
+    load_demo,
+    plan_answers,
+)
+from audit.extensions import db
+from audit.orgs.models import Unit
+from audit.scoring.models import ScorecardSnapshot, Trigger
+from tests.conftest import make_app, row_count
 
 
-def test_demo_loads_three_countries_about_twenty_units_and_every_role(app):
+@pytest.fixture(scope="module")
+def demo(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app whose database holds the demo, loaded once; every row is deleted afterwards."""
+    app = make_app(database_url, tmp_path_factory.mktemp("demo-instance"))
     with app.app_context():
         assert load_demo() is True
-        assert load_demo() is False  # loading again changes nothing
-    assert row_count(app, "countries") == 3
-    assert 18 <= row_count(app, "units") <= 24
-    assert {u.role.value for u in DEMO_USERS} == {"admin", "commander", "adviser", "donor"}
-
-
-def test_every_demo_user_can_sign_in(app):
+    yield app
     with app.app_context():
-        load_demo()
-    for number, demo in enumerate(DEMO_USERS):
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+def _cycle(name: str) -> AuditCycle:
+    cycle = db.session.scalar(select(AuditCycle).where(AuditCycle.name == name))
+    assert cycle is not None, name
+    return cycle
+
+
+def _validated_scores(cycle: AuditCycle) -> dict[str, float | None]:
+    """Unit code → overall score of the audit's validated scorecard, for validated audits."""
+    rows = db.session.execute(
+        select(Unit.code, ScorecardSnapshot.overall_score)
+        .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
+        .join(Unit, Audit.unit_id == Unit.id)
+        .where(
+            Audit.cycle_id == cycle.id,
+            Audit.state == AuditState.VALIDATED,
+            ScorecardSnapshot.trigger == Trigger.VALIDATED,
+        )
+    ).all()
+    return dict(rows)
+
+
+def test_demo_loads_three_countries_about_twenty_units_and_every_role(demo: Flask) -> None:
+    with demo.app_context():
+        assert load_demo() is False  # loading again changes nothing
+    assert row_count(demo, "countries") == 3
+    assert 18 <= row_count(demo, "units") <= 24
+    assert {u.role.value for u in DEMO_USERS} == {"admin", "commander", "adviser", "donor"}
+    assert row_count(demo, "users") == len(DEMO_USERS) + len(UNIT_COMMANDERS)
+
+
+def test_two_cycles_with_validated_audits_and_scorecards_in_both(demo: Flask) -> None:
+    with demo.app_context():
+        units = row_count(demo, "units")
+        past, current = _cycle(CYCLE_2025.name), _cycle(CYCLE_2026.name)
+        assert (past.opens_on, past.closes_on) == (CYCLE_2025.opens_on, CYCLE_2025.closes_on)
+        assert past.status is CycleStatus.CLOSED
+        assert current.status is CycleStatus.OPEN
+        assert past.framework_version_id == current.framework_version_id
+        # 2025: every unit validated, each with its validated scorecard.
+        assert {a.state for a in past.audits} == {AuditState.VALIDATED}
+        assert len(_validated_scores(past)) == units
+        # 2026: most validated (with scorecards), the rest as planned.
+        states = {a.unit.code: a.state.value for a in current.audits}
+        assert {c: s for c, s in states.items() if s != "validated"} == OPEN_CYCLE_STATES
+        assert len(_validated_scores(current)) == units - len(OPEN_CYCLE_STATES)
+        assert all(score is not None for score in _validated_scores(current).values())
+        # Every submitted or validated audit passes the submission checks it went through.
+        for audit in current.audits:
+            if audit.state in (AuditState.SUBMITTED, AuditState.VALIDATED):
+                assert audits.blocking(audit) == [], audit.unit.code
+
+
+def test_scores_change_between_cycles_and_most_units_improve(demo: Flask) -> None:
+    with demo.app_context():
+        before = _validated_scores(_cycle(CYCLE_2025.name))
+        after = _validated_scores(_cycle(CYCLE_2026.name))
+        both = sorted(set(before) & set(after))
+        changes = {code: after[code] - before[code] for code in both}  # type: ignore[operator]
+        assert any(abs(change) > 1 for change in changes.values())
+        assert sum(change > 0 for change in changes.values()) > len(both) / 2
+        assert len({round(score) for score in before.values()}) > 5  # varied, not one value
+
+
+def test_demo_commanders_have_audits_to_continue(demo: Flask) -> None:
+    with demo.app_context():
+        hobeich = accounts.user_by_email("commander.hobeich@example.org")
+        assert hobeich is not None
+        states = {(a.cycle.name, a.state) for a in audits.visible_audits(hobeich)}
+        assert (CYCLE_2026.name, AuditState.IN_PROGRESS) in states
+        assert (CYCLE_2025.name, AuditState.VALIDATED) in states
+
+        basra = accounts.user_by_email("commander.basra@example.org")
+        assert basra is not None
+        (returned,) = audits.visible_audits(basra, [AuditState.RETURNED])
+        queries = db.session.scalars(select(ReviewQuery).where(ReviewQuery.audit_id == returned.id))
+        assert [q.status for q in queries] == [QueryStatus.OPEN]
+
+
+def test_every_unit_has_a_demo_commander_and_adviser(demo: Flask) -> None:
+    with demo.app_context():
+        people = [accounts.user_by_email(d.email) for d in [*DEMO_USERS, *UNIT_COMMANDERS]]
+        for unit in db.session.scalars(select(Unit)):
+            actors = set().union(*(audits.actors_for(p, unit) for p in people if p is not None))
+            assert {Actor.COMMANDER, Actor.ADVISER} <= actors, unit.code
+
+
+def test_demo_answers_are_the_same_on_every_load(demo: Flask) -> None:
+    with demo.app_context():
+        audit = db.session.scalars(select(Audit).order_by(Audit.id)).first()
+        assert audit is not None
+        fw = audits.framework_for(audit)
+        profile = UnitProfile.of(audit.unit.code, audit.unit)
+        first = plan_answers(fw, profile, 0)
+        assert plan_answers(fw, profile, 0) == first
+        assert plan_answers(fw, profile, 1) != first
+        assert audits.current_answers(audit) == first.values
+
+
+def test_every_demo_user_can_sign_in(demo: Flask) -> None:
+    for number, user in enumerate(DEMO_USERS):
         # A different address per user: the login throttle counts attempts per address.
-        client = app.test_client()
+        client = demo.test_client()
         client.environ_base["REMOTE_ADDR"] = f"192.0.2.{number + 1}"
-        response = client.post("/login", data={"email": demo.email, "password": demo.password})
-        assert response.status_code == 302, demo.email
+        response = client.post("/login", data={"email": user.email, "password": user.password})
+        assert response.status_code == 302, user.email
         assert client.get("/").status_code == 200
 
 
-def test_setup_command_creates_schema_loads_demo_and_prints_logins(tmp_path, monkeypatch):
-    from tests.conftest import make_app
-
+def test_setup_command_creates_schema_loads_demo_and_prints_logins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cycles are what takes time; the module fixture loads them, this test checks the command.
+    monkeypatch.setattr("audit.demo._demo_cycles", lambda unit_ids: None)
     app = make_app(f"sqlite:///{tmp_path / 'fresh.sqlite'}", tmp_path / "instance")
     result = app.test_cli_runner().invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
     assert "Demo data loaded." in result.output
     assert "commander.hobeich@example.org" in result.output
+    assert "adviser.nepal@example.org" in result.output
     again = app.test_cli_runner().invoke(args=["setup", "--demo"])
     assert "Demo data loaded." not in again.output
-    assert row_count(app, "users") == len(DEMO_USERS)
+    assert row_count(app, "users") == len(DEMO_USERS) + len(UNIT_COMMANDERS)
 
 
-def test_users_create_command(tmp_path):
-    from tests.conftest import make_app
-
+def test_users_create_command(tmp_path: Path) -> None:
     app = make_app(f"sqlite:///{tmp_path / 'fresh.sqlite'}", tmp_path / "instance")
     runner = app.test_cli_runner()
     runner.invoke(args=["setup"])

@@ -417,7 +417,7 @@ def save_answer(
     warnings = tuple(
         p
         for c, s in statuses.items()
-        if c == code or code in _refs(data.framework, c)
+        if c == code or c in _dependents(data.framework).get(code, ())
         for p in s.problems
     )
     return SaveResult(True, revision=answer.revision, warnings=warnings)
@@ -446,8 +446,20 @@ def _newer(audit: Audit, code: str) -> dict[str, object]:
     return _conflict(load_data(audit).answers.get(code))
 
 
-def _refs(fw: spec.Framework, code: str) -> set[str]:
-    return fw.indicator(code).references()
+_DEPENDENTS: dict[str, dict[str, frozenset[str]]] = {}
+
+
+def _dependents(fw: spec.Framework) -> dict[str, frozenset[str]]:
+    """For each indicator, the indicators whose rules, skip conditions or formulas read it
+    (worked out once per framework version: versions never change)."""
+    found = _DEPENDENTS.get(fw.checksum)
+    if found is None:
+        readers: dict[str, set[str]] = {}
+        for ind in fw.indicators:
+            for ref in ind.references():
+                readers.setdefault(ref, set()).add(ind.code)
+        found = _DEPENDENTS[fw.checksum] = {k: frozenset(v) for k, v in readers.items()}
+    return found
 
 
 # --- evidence ---------------------------------------------------------------------------------
