@@ -125,7 +125,7 @@ class Config:
         else:
             settings["task_always_eager"] = True
             settings["task_eager_propagates"] = True
-            settings["broker_url"] = "memory://"
+            settings["broker_url"] = "memory://localhost/"
         return settings
 
 
