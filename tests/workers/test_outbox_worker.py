@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +35,7 @@ from tests.services import (
     require_postgres,
     require_redis,
 )
+from tests.workers.process import start_worker, stop_worker
 
 pytestmark = pytest.mark.services
 
@@ -133,29 +131,6 @@ def _snapshots(app: Flask) -> int:
         return int(count)
 
 
-def _start_worker(env: dict[str, str], log) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "workers.app",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=INFO",
-    ]
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=os.environ | env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
 def _wait(predicate, worker, log_path: Path, seconds: float = 90) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -190,7 +165,7 @@ def test_outbox_survives_redis_down_and_the_sweep_delivers_once(database, tmp_pa
     }
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
-        worker = _start_worker(env, log)
+        worker = start_worker(env, log)
         try:
             with up.app_context():
                 assert outbox.pending() == [message_id]
@@ -208,12 +183,7 @@ def test_outbox_survives_redis_down_and_the_sweep_delivers_once(database, tmp_pa
             time.sleep(1)
             assert _snapshots(up) == 1
         finally:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+            stop_worker(worker)
             for app in (up, down):
                 with app.app_context():
                     db.session.remove()

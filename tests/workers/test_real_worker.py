@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from audit import ROOT, create_app
+from audit import create_app
 from audit.db import utcnow
 from audit.extensions import db
 from audit.system.models import WorkerHeartbeat
@@ -28,6 +23,7 @@ from tests.services import (
     require_postgres,
     require_redis,
 )
+from tests.workers.process import start_worker, stop_worker
 
 pytestmark = pytest.mark.services
 
@@ -51,30 +47,6 @@ def worker_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     drop_postgres(database)
 
 
-def _start_worker(env: dict[str, str], log: BinaryIO) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "workers.app",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=INFO",
-        "--hostname=test-worker@%h",
-    ]
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=os.environ | env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
 def test_task_through_redis_runs_in_a_worker_process_and_writes_postgres(worker_env, tmp_path):
     app = create_app(
         DevelopmentConfig,
@@ -85,7 +57,7 @@ def test_task_through_redis_runs_in_a_worker_process_and_writes_postgres(worker_
         upgrade()
     log = tmp_path / "worker.log"
     log_file = log.open("wb")
-    worker = _start_worker(worker_env, log_file)
+    worker = start_worker(worker_env, log_file)
     token = secrets.token_hex(8)
     try:
         celery = app.extensions["celery"]
@@ -104,12 +76,7 @@ def test_task_through_redis_runs_in_a_worker_process_and_writes_postgres(worker_
         assert beat.hostname
         assert beat.seen_at >= beat.requested_at
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop_worker(worker)
         log_file.close()
         with app.app_context():
             db.engine.dispose()

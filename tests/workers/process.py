@@ -1,0 +1,42 @@
+"""A real `celery worker` process for the tests that need one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import BinaryIO
+
+from audit import ROOT
+
+
+def start_worker(env: dict[str, str], log: BinaryIO) -> subprocess.Popen[bytes]:
+    """Start `celery -A workers.app worker` (one process, solo pool) with this environment."""
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.app",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=INFO",
+        "--hostname=test-worker@%h",
+    ]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to stop (warm shutdown), and kill it if it does not."""
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
