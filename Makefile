@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(PY) -m flask --app audit
 
-.PHONY: run test install browser lint worker translations clean
+.PHONY: run test install browser assets lint worker translations clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,11 +13,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP) translations browser
+install: $(STAMP) translations browser assets
 
 # The browser tests (tests/browser) drive the system Chromium; Playwright never downloads one.
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) || echo "chromium not installed: browser tests will skip"
+
+# Front-end packages come from the npm registry (package-lock.json pins them): Chart.js is copied
+# into the app's own static files (never a CDN); axe-core stays in node_modules for the tests.
+NODE_STAMP := node_modules/.installed-stamp
+VENDOR     := audit/static/vendor
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+assets: $(NODE_STAMP)
+	@mkdir -p $(VENDOR)
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md $(VENDOR)/
 
 # Compiled catalogs are build products (.mo files are not committed).
 translations: $(STAMP)
@@ -41,4 +54,4 @@ worker: install
 	$(PY) -m celery -A workers.app worker --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules $(VENDOR)
