@@ -98,6 +98,7 @@ def _pybabel(*args: str) -> None:
 @translate_group.command("extract")
 def translate_extract() -> None:
     """Collect every wrapped string into messages.pot."""
+    TRANSLATIONS.mkdir(parents=True, exist_ok=True)
     _pybabel(
         "extract",
         "-F",
