@@ -70,6 +70,17 @@ class Config:
     FORCE_HTTPS = False
     DEMO_PASSWORDS_PRINTED = True
 
+    #: Exports: where finished workbooks are kept (None: instance/exports), for how long, how
+    #: long a running job may go without a sign of life before another worker takes it over,
+    #: and how many attempts a job gets.
+    EXPORT_FOLDER: str | None = _env("EXPORT_FOLDER")
+    EXPORT_TTL_HOURS = _env_int("EXPORT_TTL_HOURS", 7 * 24)
+    EXPORT_LEASE_SECONDS = _env_int("EXPORT_LEASE_SECONDS", 120)
+    EXPORT_MAX_ATTEMPTS = _env_int("EXPORT_MAX_ATTEMPTS", 3)
+    #: A pause (milliseconds) after each progress step. 0 in use; the worker tests slow an
+    #: export down with it so that they can kill the worker half-way through.
+    EXPORT_STEP_DELAY_MS = _env_int("EXPORT_STEP_DELAY_MS", 0)
+
     CELERY: dict[str, Any] = {}
 
     @classmethod
@@ -106,10 +117,12 @@ class Config:
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
-            "task_default_queue": "wps-audit",
+            # One queue per deployment; several deployments may share a Redis.
+            "task_default_queue": _env("CELERY_QUEUE", "wps-audit"),
             # Work that never reached a worker (broker down, worker lost) is sent again.
             "beat_schedule": {
                 "outbox-sweep": {"task": "audit.outbox.sweep", "schedule": 60.0},
+                "exports-cleanup": {"task": "audit.exports.cleanup", "schedule": 3600.0},
             },
         }
         if redis_url:

@@ -50,6 +50,7 @@ def create_app(
     from audit.accounts.views import bp as accounts_bp
     from audit.audits.cycle_views import bp as cycles_bp
     from audit.audits.views import bp as audits_bp
+    from audit.exports.views import bp as exports_bp
     from audit.frameworks.views import bp as frameworks_bp
     from audit.home.views import bp as home_bp
     from audit.orgs.views import bp as orgs_bp
@@ -61,6 +62,7 @@ def create_app(
         accounts_bp,
         audits_bp,
         cycles_bp,
+        exports_bp,
         frameworks_bp,
         home_bp,
         orgs_bp,

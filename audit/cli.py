@@ -152,6 +152,19 @@ def outbox_sweep() -> None:
     click.echo(f"{waiting} waiting, {sent} sent.")
 
 
+@click.group("exports", cls=AppGroup)
+def exports_group() -> None:
+    """Excel workbooks written by the workers."""
+
+
+@exports_group.command("cleanup")
+def exports_cleanup() -> None:
+    """Delete expired workbooks (for cron, where beat is not run)."""
+    from audit.exports.services import cleanup
+
+    click.echo(f"{cleanup()} expired.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the command groups to the app's CLI."""
     from audit.frameworks.cli import framework_group
@@ -163,5 +176,6 @@ def register_commands(app: Flask) -> None:
         translate_group,
         framework_group,
         outbox_group,
+        exports_group,
     ):
         app.cli.add_command(command)

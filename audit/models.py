@@ -11,10 +11,11 @@ from audit.audits.models import (
     QueryMessage,
     ReviewQuery,
 )
+from audit.exports.models import Export
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion, IndicatorLink
 from audit.orgs.models import Country, Institution, Unit
 from audit.outbox.models import OutboxMessage
-from audit.scoring.models import DomainScore, ScorecardSnapshot, SexCount
+from audit.scoring.models import DomainScore, RecommendationScore, ScorecardSnapshot, SexCount
 from audit.system.models import WorkerHeartbeat
 
 __all__ = [
@@ -26,12 +27,14 @@ __all__ = [
     "Country",
     "DomainScore",
     "Evidence",
+    "Export",
     "FrameworkIndicator",
     "FrameworkVersion",
     "IndicatorLink",
     "Institution",
     "OutboxMessage",
     "QueryMessage",
+    "RecommendationScore",
     "ReviewQuery",
     "RoleAssignment",
     "ScorecardSnapshot",

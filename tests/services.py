@@ -10,6 +10,18 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 POSTGRES_BASE = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+#: The Celery queue of this test run: the app (config.py reads CELERY_QUEUE) and the workers the
+#: tests start use it, so two test runs on one machine never take each other's tasks.
+TEST_QUEUE = f"wps-audit-test-{os.getpid()}"
+os.environ["CELERY_QUEUE"] = TEST_QUEUE
+
+
+def clear_test_queue() -> None:
+    """Forget tasks a previous test of this run left in its queue (never another run's)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(TEST_QUEUE, *client.keys(f"{TEST_QUEUE}*"))
 
 
 def unavailable(reason: str) -> None:

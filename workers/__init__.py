@@ -9,7 +9,7 @@ from celery import Celery, Task
 from flask import Flask
 
 #: Task modules the worker imports at start-up (the web process imports them when it sends).
-TASK_MODULES = ["workers.system", "workers.scoring"]
+TASK_MODULES = ["workers.system", "workers.scoring", "workers.exports"]
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -43,6 +43,7 @@ class ScorecardSnapshot(Base):
     audit: Mapped[Audit] = relationship()
     domains: Mapped[list[DomainScore]] = relationship(cascade="all, delete-orphan")
     sex_counts: Mapped[list[SexCount]] = relationship(cascade="all, delete-orphan")
+    recommendations: Mapped[list[RecommendationScore]] = relationship(cascade="all, delete-orphan")
 
 
 class DomainScore(Base):
@@ -54,6 +55,19 @@ class DomainScore(Base):
     id: Mapped[intpk]
     scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"))
     domain_code: Mapped[str] = mapped_column(String(4))
+    score: Mapped[float | None]
+    coverage: Mapped[float | None]
+
+
+class RecommendationScore(Base):
+    """One recommendation's score in a snapshot (R01-R30), a row for the same GROUP BY roll-ups."""
+
+    __tablename__ = "scorecard_recommendations"
+    __table_args__ = (UniqueConstraint("scorecard_id", "recommendation_code"),)
+
+    id: Mapped[intpk]
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"))
+    recommendation_code: Mapped[str] = mapped_column(String(12))
     score: Mapped[float | None]
     coverage: Mapped[float | None]
 

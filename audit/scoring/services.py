@@ -14,7 +14,13 @@ from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
 from audit.scoring import SCORECARD_TASK as TASK
 from audit.scoring import engine
-from audit.scoring.models import DomainScore, ScorecardSnapshot, SexCount, Trigger
+from audit.scoring.models import (
+    DomainScore,
+    RecommendationScore,
+    ScorecardSnapshot,
+    SexCount,
+    Trigger,
+)
 
 
 def request_scorecard(audit: Audit, trigger: Trigger) -> OutboxMessage:
@@ -77,6 +83,10 @@ def build_scorecard(message_id: int) -> ScorecardSnapshot | None:
         DomainScore(domain_code=code, score=agg.score, coverage=agg.coverage)
         for code, agg in card.domains.items()
     ]
+    snapshot.recommendations = [
+        RecommendationScore(recommendation_code=code, score=agg.score, coverage=agg.coverage)
+        for code, agg in card.recommendations.items()
+    ]
     stored = audits.load_data(audit).values
     for ind in fw.indicators:
         table = stored.get(ind.code) if ind.type == "sex_table" else None
@@ -121,10 +131,14 @@ def latest(audit: Audit) -> ScorecardSnapshot | None:
 
 def is_computing(audit: Audit) -> bool:
     """Whether scorecard work for this audit is still waiting in the outbox."""
-    pending = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.task == TASK, OutboxMessage.done_at.is_(None))
+    waiting = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.task == TASK,
+            OutboxMessage.done_at.is_(None),
+            OutboxMessage.payload["audit_id"].as_integer() == audit.id,
+        )
     )
-    return any(m.payload.get("audit_id") == audit.id for m in pending)
+    return bool(waiting)
 
 
 def previous(audit: Audit) -> ScorecardSnapshot | None:

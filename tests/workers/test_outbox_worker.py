@@ -30,6 +30,7 @@ from audit.scoring.models import ScorecardSnapshot
 from config import DevelopmentConfig
 from tests.services import (
     REDIS_URL,
+    clear_test_queue,
     drop_postgres,
     postgres_url,
     require_postgres,
@@ -60,9 +61,7 @@ def database(tmp_path: Path) -> Iterator[str]:
     url = postgres_url("wps_audit_test_outbox")
     require_postgres(url, fresh=True)
     require_redis()
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    clear_test_queue()
     yield url
     drop_postgres(url)
 

@@ -18,6 +18,7 @@ from audit.system.models import WorkerHeartbeat
 from config import DevelopmentConfig
 from tests.services import (
     REDIS_URL,
+    clear_test_queue,
     drop_postgres,
     postgres_url,
     require_postgres,
@@ -34,9 +35,7 @@ def worker_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     database = postgres_url("wps_audit_test_worker")
     require_postgres(database, fresh=True)
     require_redis()
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()  # a private Redis database number for the tests
+    clear_test_queue()
     yield {
         "DATABASE_URL": database,
         "REDIS_URL": REDIS_URL,

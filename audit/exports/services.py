@@ -1,0 +1,326 @@
+"""Export jobs: who may ask for which workbook, the worker's run, downloads and clean-up.
+
+A request writes the Export row and its outbox message in one transaction; the worker
+(`workers.exports.build_export`) takes the job, writes the workbook to a temporary name in the
+export folder, renames it when complete (a half-written file is never served) and records size,
+SHA-256 and expiry. While it runs it renews a lease: a job whose worker was killed keeps status
+"running" with a lease that runs out, and the outbox sweep's next delivery takes it over. After
+EXPORT_MAX_ATTEMPTS attempts the job fails with a message instead of trying for ever.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from audit.accounts.models import Role, User
+from audit.audits.models import Audit, AuditCycle
+from audit.db import utcnow
+from audit.exports import content
+from audit.exports.models import Export, ExportKind, ExportStatus
+from audit.extensions import db
+from audit.orgs.models import Country, Institution
+from audit.orgs.scope import Can, abilities, funded_scope, visible_unit_ids
+from audit.outbox import services as outbox
+from audit.outbox.models import OutboxMessage
+
+#: The Celery task that builds an export from an outbox message.
+TASK = "audit.exports.build"
+#: Temporary files older than this are left-overs of a lost worker and are deleted.
+PARTIAL_MAX_AGE = dt.timedelta(days=1)
+
+
+class NotAllowed(Exception):
+    """The user may not ask for (or see) this export; views answer 404."""
+
+
+class Lost(Exception):
+    """Another worker holds the job's lease: this delivery leaves it alone."""
+
+
+def folder() -> Path:
+    """Where workbooks are kept (EXPORT_FOLDER, default instance/exports)."""
+    configured = current_app.config.get("EXPORT_FOLDER")
+    path = Path(configured) if configured else Path(current_app.instance_path) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- who may ask and see --------------------------------------------------------------------
+
+
+def _institution_allowed(user: User, institution: Institution) -> bool:
+    if user.has_role(Role.ADMIN):
+        return True
+    institutions, countries = funded_scope(user)
+    return institution.id in institutions or institution.country_id in countries
+
+
+def _country_allowed(user: User, country: Country) -> bool:
+    return user.has_role(Role.ADMIN) or country.id in funded_scope(user)[1]
+
+
+def check(user: User, kind: ExportKind, params: dict[str, Any]) -> None:
+    """Raise NotAllowed unless `user` may see what an export with these parameters holds.
+
+    - unit scorecard: anyone who may view the audit's unit (commanders, advisers, admins);
+    - full data: advisers and administrators, over units they still see;
+    - donor summary: donors funding the institution or country, and administrators.
+    """
+    if kind is ExportKind.UNIT_SCORECARD:
+        audit = db.session.get(Audit, params.get("audit_id") or 0)
+        if audit is None or Can.VIEW not in abilities(user, audit.unit):
+            raise NotAllowed
+    elif kind is ExportKind.FULL_DATA:
+        if not (user.has_role(Role.ADVISER) or user.has_role(Role.ADMIN)):
+            raise NotAllowed
+        if db.session.get(AuditCycle, params.get("cycle_id") or 0) is None:
+            raise NotAllowed
+        wanted = set(params.get("unit_ids") or [])
+        if wanted - set(db.session.scalars(visible_unit_ids(user))):
+            raise NotAllowed
+    elif kind is ExportKind.DONOR_SUMMARY:
+        if not (user.has_role(Role.DONOR) or user.has_role(Role.ADMIN)):
+            raise NotAllowed
+        if db.session.get(AuditCycle, params.get("cycle_id") or 0) is None:
+            raise NotAllowed
+        scope_id = params.get("scope_id") or 0
+        if params.get("scope") == "institution":
+            institution = db.session.get(Institution, scope_id)
+            if institution is None or not _institution_allowed(user, institution):
+                raise NotAllowed
+        elif params.get("scope") == "country":
+            country = db.session.get(Country, scope_id)
+            if country is None or not _country_allowed(user, country):
+                raise NotAllowed
+        else:
+            raise NotAllowed
+    else:  # pragma: no cover - the enum has no other member
+        raise NotAllowed
+
+
+def request_export(user: User, kind: ExportKind, params: dict[str, Any], locale: str) -> Export:
+    """Record an export and its outbox message (the caller commits, then dispatches)."""
+    if kind is ExportKind.FULL_DATA:
+        # The units fixed now: the workbook holds what the adviser could see when asking.
+        params = {**params, "unit_ids": sorted(db.session.scalars(visible_unit_ids(user)))}
+    check(user, kind, params)
+    export = Export(kind=kind, params=params, locale=locale, requested_by_id=user.id)
+    db.session.add(export)
+    db.session.flush()
+    message = outbox.add(TASK, export_id=export.id)
+    export.params = {**params, "outbox_id": message.id}
+    return export
+
+
+def visible(user: User, export_id: int) -> Export:
+    """The user's own export, if they may still see what it holds (else NotAllowed)."""
+    export = db.session.get(Export, export_id)
+    if export is None or export.requested_by_id != user.id:
+        raise NotAllowed
+    check(user, export.kind, export.params)
+    return export
+
+
+def mine(user: User, limit: int = 50) -> list[Export]:
+    """The user's newest exports."""
+    return list(
+        db.session.scalars(
+            select(Export)
+            .where(Export.requested_by_id == user.id)
+            .order_by(Export.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def file_path(export: Export) -> Path | None:
+    """The finished file of a done export, if it is still there."""
+    if export.status is not ExportStatus.DONE or not export.path:
+        return None
+    path = folder() / export.path
+    return path if path.is_file() else None
+
+
+# --- the worker's side ---------------------------------------------------------------------
+
+
+def _take(export: Export, now: dt.datetime) -> None:
+    """Claim the job for this worker (raises Lost while another worker's lease runs)."""
+    if export.status is ExportStatus.RUNNING and export.lease_until and export.lease_until > now:
+        raise Lost
+    export.status = ExportStatus.RUNNING
+    export.attempts += 1
+    export.started_at = now
+    export.progress = 0
+    export.error = None
+    export.lease_until = now + _lease()
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=int(current_app.config.get("EXPORT_LEASE_SECONDS", 120)))
+
+
+def run(message_id: int) -> Export | None:
+    """Do one outbox message's export. Idempotent: a done, failed or expired job is left alone,
+    a job another worker is running is left to it, a job whose worker was lost is taken over."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        return None
+    export = db.session.get(Export, message.payload.get("export_id") or 0)
+    if export is None or export.finished or message.done_at is not None:
+        outbox.complete(message_id)
+        db.session.commit()
+        return export
+    max_attempts = int(current_app.config.get("EXPORT_MAX_ATTEMPTS", 3))
+    if export.attempts >= max_attempts:
+        export.status = ExportStatus.FAILED
+        export.finished_at = utcnow()
+        export.error = export.error or "gave up"
+        outbox.complete(message_id)
+        db.session.commit()
+        return export
+    try:
+        _take(export, utcnow())
+    except Lost:
+        db.session.rollback()
+        return export
+    db.session.commit()
+
+    export_id = export.id
+    final_name = f"{export_id}-{secrets.token_hex(16)}.xlsx"
+    partial = folder() / (final_name + ".part")
+    try:
+        requester = db.session.get(User, export.requested_by_id)
+        if requester is None:
+            raise NotAllowed
+        check(requester, export.kind, export.params)  # still allowed when it runs
+        with force_locale(export.locale):
+            filename = _write(export, requester, partial, _progress_reporter(export_id))
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, folder() / final_name)
+    except Exception as error:
+        db.session.rollback()
+        partial.unlink(missing_ok=True)
+        export = db.session.get(Export, export_id)
+        if export is None:  # deleted with its requester meanwhile
+            outbox.complete(message_id)
+            db.session.commit()
+            return None
+        export.lease_until = None
+        final = isinstance(error, NotAllowed | content.NothingToExport)
+        if final or export.attempts >= max_attempts:
+            export.status = ExportStatus.FAILED
+            export.finished_at = utcnow()
+            outbox.complete(message_id)
+        else:
+            export.status = ExportStatus.PENDING  # the outbox sweep sends it again
+        export.error = f"{error.__class__.__name__}: {error}"[:2000]
+        db.session.commit()
+        current_app.logger.warning("Export %s failed: %s", export_id, export.error)
+        if final:
+            return export
+        raise
+    stored = folder() / final_name
+    export = db.session.get(Export, export_id)
+    if export is None:  # deleted with its requester meanwhile
+        stored.unlink(missing_ok=True)
+        outbox.complete(message_id)
+        db.session.commit()
+        return None
+    export.status = ExportStatus.DONE
+    export.progress = 100
+    export.path = final_name
+    export.filename = filename
+    export.size = stored.stat().st_size
+    export.checksum = _sha256(stored)
+    export.finished_at = utcnow()
+    export.lease_until = None
+    export.expires_at = export.finished_at + dt.timedelta(
+        hours=int(current_app.config.get("EXPORT_TTL_HOURS", 7 * 24))
+    )
+    outbox.complete(message_id)
+    db.session.commit()
+    return export
+
+
+def _progress_reporter(export_id: int) -> Callable[[float], None]:
+    """A callback for the content builders: stores progress (0-1) and renews the lease."""
+    delay = int(current_app.config.get("EXPORT_STEP_DELAY_MS", 0)) / 1000
+    last = {"percent": -1}
+
+    def report(fraction: float) -> None:
+        percent = max(0, min(99, int(fraction * 100)))
+        if percent == last["percent"]:
+            return
+        last["percent"] = percent
+        db.session.execute(
+            Export.__table__.update()
+            .where(Export.id == export_id)
+            .values(progress=percent, lease_until=utcnow() + _lease())
+        )
+        db.session.commit()
+        if delay:
+            time.sleep(delay)
+
+    return report
+
+
+def _write(export: Export, requester: User, target: Path, progress: Callable[[float], None]) -> str:
+    """Gather the data and write the workbook; give the file name offered for download."""
+    cycle = db.session.get(AuditCycle, export.params.get("cycle_id") or 0)
+    if export.kind is ExportKind.UNIT_SCORECARD:
+        audit = db.session.get(Audit, export.params["audit_id"])
+        if audit is None:
+            raise NotAllowed
+        content.write_unit_scorecard(target, audit, progress)
+        return content.filename(_("scorecard"), audit.unit.code, audit.cycle.name)
+    if cycle is None:
+        raise NotAllowed
+    if export.kind is ExportKind.FULL_DATA:
+        content.write_full_data(target, cycle, export.params["unit_ids"], progress)
+        return content.filename(_("answers"), cycle.name)
+    scope, scope_id = export.params["scope"], export.params["scope_id"]
+    name = content.write_donor_summary(target, requester, cycle, scope, scope_id, progress)
+    return content.filename(_("donor-summary"), name, cycle.name)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def cleanup(now: dt.datetime | None = None) -> int:
+    """Delete expired workbooks (and left-over temporary files); give how many jobs expired."""
+    now = now or utcnow()
+    expired = list(
+        db.session.scalars(
+            select(Export).where(Export.status == ExportStatus.DONE, Export.expires_at < now)
+        )
+    )
+    for export in expired:
+        if export.path:
+            (folder() / export.path).unlink(missing_ok=True)
+        export.status = ExportStatus.EXPIRED
+        export.path = None
+    db.session.commit()
+    cutoff = time.time() - PARTIAL_MAX_AGE.total_seconds()
+    for partial in folder().glob("*.part"):
+        if partial.stat().st_mtime < cutoff:
+            partial.unlink(missing_ok=True)
+    return len(expired)

@@ -1,0 +1,234 @@
+"""Donor roll-ups: sums per funded institution in a few grouped queries, and the disclosure gate.
+
+Shared by the donor page (portfolio_views.donor) and the donor summary workbook (audit.exports),
+so both publish exactly the same figures. A country is the sum of its funded institutions.
+Every figure reads the newest validated snapshot of each audit; means are means of unit scores,
+counts are summed and shares recomputed from the sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Integer, Select, cast, func, select
+
+from audit.accounts.models import Role, User
+from audit.audits.models import Audit, AuditCycle
+from audit.extensions import db
+from audit.frameworks import spec
+from audit.orgs.models import Country, Institution, Unit
+from audit.orgs.scope import funded_institutions, funded_scope
+from audit.scoring import disclosure, engine
+from audit.scoring import services as scoring
+from audit.scoring.models import DomainScore, RecommendationScore, ScorecardSnapshot, SexCount
+
+#: Bands that count as "meets or exceeds" in the donor headline.
+MEETING = ("meets", "exceeds")
+
+#: A figure: ("overall", None), ("domain", code), ("recommendation", code), ("cycle", id).
+Figure = tuple[str, Any]
+
+
+def validated(unit_ids: Any, cycle_id: int | None = None) -> list[ColumnElement[bool]]:
+    """Newest validated snapshot of each audit, of the given units (and cycle)."""
+    conditions = [
+        ScorecardSnapshot.id.in_(scoring.latest_validated_ids()),
+        Audit.unit_id.in_(unit_ids),
+    ]
+    if cycle_id is not None:
+        conditions.append(Audit.cycle_id == cycle_id)
+    return conditions
+
+
+@dataclass
+class Tally:
+    """Sums over one scope (an institution, or a country as the sum of its institutions)."""
+
+    overall_sum: float = 0.0
+    overall_n: int = 0
+    meeting: int = 0
+    domains: dict[str, list[float]] = field(default_factory=dict)  # code -> [sum, n]
+    recommendations: dict[str, list[float]] = field(default_factory=dict)  # code -> [sum, n]
+    coverage: dict[str, list[float]] = field(default_factory=dict)  # rec. code -> [sum, n]
+    sex: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # code -> row -> counts
+    sex_units: dict[str, int] = field(default_factory=dict)
+    sex_sensitive: dict[str, bool] = field(default_factory=dict)
+    trend: dict[int, list[float]] = field(default_factory=dict)  # cycle id -> [sum, n]
+
+    def units(self, figure: Figure) -> int:
+        """How many units a figure covers."""
+        kind, key = figure
+        if kind == "overall":
+            return self.overall_n
+        sums = {"domain": self.domains, "recommendation": self.recommendations}.get(
+            kind, self.trend
+        )
+        return int(sums.get(key, (0.0, 0))[1])
+
+    def mean(self, figure: Figure) -> float | None:
+        """The mean of unit scores of a figure (None when no unit has a score)."""
+        kind, key = figure
+        if kind == "overall":
+            total, n = self.overall_sum, self.overall_n
+        else:
+            sums = {"domain": self.domains, "recommendation": self.recommendations}.get(
+                kind, self.trend
+            )
+            total, n = sums.get(key, (0.0, 0))
+        return total / n if n else None
+
+    def add(self, other: Tally) -> None:
+        """Add another scope's sums to this one."""
+        self.overall_sum += other.overall_sum
+        self.overall_n += other.overall_n
+        self.meeting += other.meeting
+        for mine_sums, theirs in (
+            (self.domains, other.domains),
+            (self.recommendations, other.recommendations),
+            (self.coverage, other.coverage),
+            (self.trend, other.trend),
+        ):
+            for key, (total, n) in theirs.items():
+                mine = mine_sums.setdefault(key, [0.0, 0])
+                mine[0], mine[1] = mine[0] + total, mine[1] + n
+        for code, rows in other.sex.items():
+            table = self.sex.setdefault(code, {})
+            for row, cells in rows.items():
+                mine_cells = table.setdefault(row, [0, 0, 0])
+                table[row] = [a + b for a, b in zip(mine_cells, cells, strict=True)]
+            self.sex_units[code] = self.sex_units.get(code, 0) + other.sex_units[code]
+            self.sex_sensitive[code] = (
+                self.sex_sensitive.get(code, False) or other.sex_sensitive[code]
+            )
+
+
+def tallies(
+    cycle: AuditCycle, institution_ids: Sequence[int], fw: spec.Framework
+) -> dict[int, Tally]:
+    """Per institution: sums for the cycle and the trend, in five grouped queries."""
+    found = {i: Tally() for i in institution_ids}
+    units = select(Unit.id).where(Unit.institution_id.in_(institution_ids))
+    bands = fw.bands or spec.DEFAULT_FRAMEWORK_BANDS
+
+    def base(*columns: Any) -> Select[Any]:
+        return (
+            select(Unit.institution_id, *columns)
+            .select_from(ScorecardSnapshot)
+            .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
+            .join(Unit, Audit.unit_id == Unit.id)
+        )
+
+    # Overall scores: one row per unit, read only to count bands (never shown one by one).
+    for institution_id, overall in db.session.execute(
+        base(ScorecardSnapshot.overall_score).where(*validated(units, cycle.id))
+    ):
+        if overall is None:
+            continue
+        tally = found[institution_id]
+        tally.overall_sum += overall
+        tally.overall_n += 1
+        tally.meeting += int(engine.band(overall, bands) in MEETING)
+    for institution_id, code, total, n in db.session.execute(
+        base(DomainScore.domain_code, func.sum(DomainScore.score), func.count(DomainScore.score))
+        .join(DomainScore, DomainScore.scorecard_id == ScorecardSnapshot.id)
+        .where(*validated(units, cycle.id))
+        .group_by(Unit.institution_id, DomainScore.domain_code)
+    ):
+        found[institution_id].domains[code] = [float(total or 0), int(n)]
+    for institution_id, code, total, n, coverage, covered in db.session.execute(
+        base(
+            RecommendationScore.recommendation_code,
+            func.sum(RecommendationScore.score),
+            func.count(RecommendationScore.score),
+            func.sum(RecommendationScore.coverage),
+            func.count(RecommendationScore.coverage),
+        )
+        .join(RecommendationScore, RecommendationScore.scorecard_id == ScorecardSnapshot.id)
+        .where(*validated(units, cycle.id))
+        .group_by(Unit.institution_id, RecommendationScore.recommendation_code)
+    ):
+        found[institution_id].recommendations[code] = [float(total or 0), int(n)]
+        found[institution_id].coverage[code] = [float(coverage or 0), int(covered)]
+    for institution_id, code, row, women, men, not_recorded, n, sensitive in db.session.execute(
+        base(
+            SexCount.indicator_code,
+            SexCount.row_code,
+            func.sum(SexCount.women),
+            func.sum(SexCount.men),
+            func.sum(SexCount.not_recorded),
+            func.count(SexCount.id),
+            func.max(cast(SexCount.sensitive, Integer)),
+        )
+        .join(SexCount, SexCount.scorecard_id == ScorecardSnapshot.id)
+        .where(*validated(units, cycle.id))
+        .group_by(Unit.institution_id, SexCount.indicator_code, SexCount.row_code)
+    ):
+        tally = found[institution_id]
+        tally.sex.setdefault(code, {})[row] = [int(women), int(men), int(not_recorded)]
+        # A table's units: the fewest contributing to any of its rows.
+        tally.sex_units[code] = min(tally.sex_units.get(code, int(n)), int(n))
+        tally.sex_sensitive[code] = tally.sex_sensitive.get(code, False) or bool(sensitive)
+    for institution_id, cycle_id, total, n in db.session.execute(
+        base(
+            Audit.cycle_id,
+            func.sum(ScorecardSnapshot.overall_score),
+            func.count(ScorecardSnapshot.overall_score),
+        )
+        .where(*validated(units))
+        .group_by(Unit.institution_id, Audit.cycle_id)
+    ):
+        found[institution_id].trend[cycle_id] = [float(total or 0), int(n)]
+    return found
+
+
+class Rules:
+    """The disclosure settings of this app (DISCLOSURE_K, DISCLOSURE_MIN_UNITS)."""
+
+    def __init__(self) -> None:
+        self.k = int(current_app.config.get("DISCLOSURE_K", disclosure.DEFAULT_K))
+        self.min_units = int(current_app.config.get("DISCLOSURE_MIN_UNITS", disclosure.MIN_UNITS))
+
+    def allowed(self, n: int, parts: list[int] | None) -> bool:
+        """An institution's figure (no parts) or a country's beside its published parts."""
+        if parts is None:
+            return disclosure.aggregate_allowed(n, min_units=self.min_units)
+        return disclosure.parent_allowed(n, parts, min_units=self.min_units)
+
+    def gate(self, tally: Tally, parts: Sequence[Tally] | None, figure: Figure) -> bool:
+        """Whether a figure of this scope may be published; `parts` are a country's
+        institutions (whose own published figures must not give away a smaller remainder)."""
+        n = tally.units(figure)
+        if parts is None:
+            return self.allowed(n, None)
+        published = [p.units(figure) for p in parts if self.allowed(p.units(figure), None)]
+        return self.allowed(n, published)
+
+    def sex_table_published(self, tally: Tally, parts: Sequence[Tally] | None, code: str) -> bool:
+        """Whether a scope's sex-disaggregated table may be shown. Two overlapping tables, each
+        suppressed on its own, could be subtracted: a country's table is only shown when no
+        institution's is (or it is the same table)."""
+        units = tally.sex_units[code]
+        if parts is None:
+            return self.allowed(units, None)
+        contributing = [p for p in parts if code in p.sex]
+        separately = [p for p in contributing if self.allowed(p.sex_units[code], None)]
+        return self.allowed(units, None) and (not separately or len(contributing) == 1)
+
+
+def funded(user: User) -> tuple[list[Institution], list[Country]]:
+    """The institutions a donor funds (all of them for an administrator) and the countries
+    whose totals they see."""
+    institutions = list(db.session.scalars(funded_institutions(user)))
+    if user.has_role(Role.ADMIN):
+        country_ids = {i.country_id for i in institutions}
+    else:
+        country_ids = funded_scope(user)[1]
+    countries = list(
+        db.session.scalars(
+            select(Country).where(Country.id.in_(country_ids)).order_by(Country.name)
+        )
+    )
+    return institutions, countries

@@ -1,0 +1,69 @@
+"""The form behind every "Download as Excel" button (hidden fields; only the button shows)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import AnyOf, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from audit.exports.models import ExportKind
+from forms.base import BaseForm
+
+#: Ids are database integers: anything larger cannot exist.
+MAX_ID = 2**31 - 1
+
+
+def _id_field(label: str) -> IntegerField:
+    return IntegerField(
+        label, widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=MAX_ID)]
+    )
+
+
+class ExportRequestForm(BaseForm):
+    """Ask for a workbook: which kind, and of what."""
+
+    kind = SelectField(
+        _l("Workbook"),
+        choices=[
+            (ExportKind.DONOR_SUMMARY.value, _l("Donor summary")),
+            (ExportKind.UNIT_SCORECARD.value, _l("Unit scorecard")),
+            (ExportKind.FULL_DATA.value, _l("Full data")),
+        ],
+        widget=HiddenInput(),
+    )
+    audit_id = _id_field(_l("Audit"))
+    cycle_id = _id_field(_l("Cycle"))
+    scope = StringField(
+        _l("Scope"),
+        widget=HiddenInput(),
+        validators=[
+            Optional(),
+            AnyOf(("institution", "country"), message=_l("Choose an institution or a country.")),
+        ],
+    )
+    scope_id = _id_field(_l("Institution or country"))
+
+    def validate_kind(self, field: SelectField) -> None:
+        """Each kind names what it exports."""
+        kind = field.data
+        if kind == ExportKind.UNIT_SCORECARD.value and not self.audit_id.data:
+            raise ValidationError(_l("Choose an audit."))
+        needs_cycle = kind in (ExportKind.FULL_DATA.value, ExportKind.DONOR_SUMMARY.value)
+        if needs_cycle and not self.cycle_id.data:
+            raise ValidationError(_l("Choose a cycle."))
+        if kind == ExportKind.DONOR_SUMMARY.value and not (self.scope.data and self.scope_id.data):
+            raise ValidationError(_l("Choose an institution or a country."))
+
+    def params(self) -> dict[str, object]:
+        """The export's parameters, only those its kind uses."""
+        kind = ExportKind(self.kind.data)
+        if kind is ExportKind.UNIT_SCORECARD:
+            return {"audit_id": self.audit_id.data}
+        if kind is ExportKind.FULL_DATA:
+            return {"cycle_id": self.cycle_id.data}
+        return {
+            "cycle_id": self.cycle_id.data,
+            "scope": self.scope.data,
+            "scope_id": self.scope_id.data,
+        }
