@@ -25,12 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import format_decimal, format_percent
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
-from sqlalchemy import ColumnElement, Integer, Select, cast, func, select
+from sqlalchemy import Select, func, select
 
 from audit.accounts.models import Role
 from audit.audits.models import Audit, AuditCycle, CycleStatus
@@ -40,16 +39,14 @@ from audit.frameworks import spec
 from audit.frameworks.labels import LEVEL_LABELS
 from audit.frameworks.models import FrameworkVersion
 from audit.i18n import pick, text_direction
-from audit.orgs.models import Country, Institution, Unit
-from audit.orgs.scope import funded_institutions, funded_scope, visible_unit_ids
+from audit.orgs.models import Institution, Unit
+from audit.orgs.scope import visible_unit_ids
 from audit.scoring import charts, disclosure, engine
 from audit.scoring import services as scoring
-from audit.scoring.models import DomainScore, ScorecardSnapshot, SexCount
+from audit.scoring.donor import Rules, Tally, funded, tallies, validated
+from audit.scoring.models import DomainScore, ScorecardSnapshot
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
-
-#: Bands that count as "meets or exceeds" in the donor headline.
-MEETING = ("meets", "exceeds")
 
 
 # --- formatting (given to the templates) ---------------------------------------------------------
@@ -159,17 +156,6 @@ def _score(value: float | None, fw: spec.Framework) -> Score:
     return Score(value, engine.band(value, _bands(fw)))
 
 
-def _validated(unit_ids: Any, cycle_id: int | None = None) -> list[ColumnElement[bool]]:
-    """Newest validated snapshot of each audit, of the given units (and cycle)."""
-    conditions = [
-        ScorecardSnapshot.id.in_(scoring.latest_validated_ids()),
-        Audit.unit_id.in_(unit_ids),
-    ]
-    if cycle_id is not None:
-        conditions.append(Audit.cycle_id == cycle_id)
-    return conditions
-
-
 def _domain_label(fw: spec.Framework, code: str) -> str:
     try:
         return pick(fw.domain(code).title) or code
@@ -233,8 +219,36 @@ def _sex_table(
     )
 
 
-def _chart(items: list[tuple[str, float | None, str | None]], title: str, chart_id: str) -> Markup:
-    return charts.bar_chart(items, rtl=text_direction() == "rtl", title=title, chart_id=chart_id)
+def _chart(
+    items: list[tuple[str, float | None, str | None]], title: str, chart_id: str, kind: str = "bar"
+) -> dict[str, Any]:
+    """A chart spec (audit.scoring.charts) in the page's language and direction: "bar" for
+    domain means, "line" for a trend across cycles."""
+    build = charts.line_spec if kind == "line" else charts.bar_spec
+    return build(
+        items,
+        title=title,
+        rtl=text_direction() == "rtl",
+        locale=str(get_locale()),
+        chart_id=chart_id,
+    )
+
+
+def _trend_chart(
+    points: list[tuple[str, Score | None]], title: str, chart_id: str
+) -> dict[str, Any] | None:
+    """A line through the cycles' means (a withheld one is a gap); None under two cycles."""
+    if len(points) < 2 or all(score is None or score.value is None for _, score in points):
+        return None
+    return _chart(
+        [
+            (name, score.value if score else None, score.band if score else None)
+            for name, score in points
+        ],
+        title,
+        chart_id,
+        kind="line",
+    )
 
 
 # --- advisers -------------------------------------------------------------------------------------
@@ -265,7 +279,7 @@ def _unit_lines(cycle: AuditCycle, scope: Select[Any], fw: spec.Framework) -> li
         .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
         .join(Unit, Audit.unit_id == Unit.id)
         .join(Institution, Unit.institution_id == Institution.id)
-        .where(*_validated(scope, cycle.id))
+        .where(*validated(scope, cycle.id))
         .order_by(Institution.name, Unit.path)
     ):
         lines[snapshot_id] = UnitLine(audit_id, name, institution, _score(overall, fw))
@@ -273,7 +287,7 @@ def _unit_lines(cycle: AuditCycle, scope: Select[Any], fw: spec.Framework) -> li
         select(DomainScore.scorecard_id, DomainScore.domain_code, DomainScore.score)
         .join(ScorecardSnapshot, DomainScore.scorecard_id == ScorecardSnapshot.id)
         .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-        .where(*_validated(scope, cycle.id))
+        .where(*validated(scope, cycle.id))
     ):
         if snapshot_id in lines:
             lines[snapshot_id].domains[code] = _score(value, fw)
@@ -293,7 +307,7 @@ def _adviser_trend(scope: Select[Any], cache: dict[int, spec.Framework]) -> list
         )
         .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
         .join(AuditCycle, Audit.cycle_id == AuditCycle.id)
-        .where(*_validated(scope))
+        .where(*validated(scope))
         .group_by(
             AuditCycle.id, AuditCycle.name, AuditCycle.opens_on, AuditCycle.framework_version_id
         )
@@ -354,6 +368,7 @@ def index() -> str:
         )
         for code in _ordered(tables, [i.code for i in fw.indicators])
     ]
+    trend = _adviser_trend(scope, cache)
     context.update(
         units=units,
         unit_count=len(units),
@@ -370,120 +385,18 @@ def index() -> str:
             "chart-portfolio-domains",
         ),
         sex_tables=sex_tables,
-        trend=_adviser_trend(scope, cache),
+        trend=trend,
+        trend_chart=_trend_chart(
+            [(row["name"], row["mean"]) for row in trend],
+            _("Mean overall score"),
+            "chart-portfolio-trend",
+        ),
         scorecard_url=lambda audit_id: url_for("scorecards.unit", audit_id=audit_id),
     )
     return render_template("scoring/portfolio.html", **context)
 
 
 # --- donors ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Tally:
-    """Sums over one scope (an institution, or a country as the sum of its institutions)."""
-
-    overall_sum: float = 0.0
-    overall_n: int = 0
-    meeting: int = 0
-    domains: dict[str, list[float]] = field(default_factory=dict)  # code -> [sum, n]
-    sex: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # code -> row -> counts
-    sex_units: dict[str, int] = field(default_factory=dict)
-    sex_sensitive: dict[str, bool] = field(default_factory=dict)
-    trend: dict[int, list[float]] = field(default_factory=dict)  # cycle id -> [sum, n]
-
-    def units(self, figure: tuple[str, Any]) -> int:
-        """How many units a figure covers: ("overall", None), ("domain", code), ("cycle", id)."""
-        kind, key = figure
-        if kind == "overall":
-            return self.overall_n
-        sums = self.domains if kind == "domain" else self.trend
-        return int(sums.get(key, (0.0, 0))[1])
-
-    def add(self, other: Tally) -> None:
-        """Add another scope's sums to this one."""
-        self.overall_sum += other.overall_sum
-        self.overall_n += other.overall_n
-        self.meeting += other.meeting
-        for code, (total, n) in other.domains.items():
-            mine = self.domains.setdefault(code, [0.0, 0])
-            mine[0], mine[1] = mine[0] + total, mine[1] + n
-        for code, rows in other.sex.items():
-            table = self.sex.setdefault(code, {})
-            for row, cells in rows.items():
-                mine_cells = table.setdefault(row, [0, 0, 0])
-                table[row] = [a + b for a, b in zip(mine_cells, cells, strict=True)]
-            self.sex_units[code] = self.sex_units.get(code, 0) + other.sex_units[code]
-            self.sex_sensitive[code] = (
-                self.sex_sensitive.get(code, False) or other.sex_sensitive[code]
-            )
-        for cycle_id, (total, n) in other.trend.items():
-            mine = self.trend.setdefault(cycle_id, [0.0, 0])
-            mine[0], mine[1] = mine[0] + total, mine[1] + n
-
-
-def _donor_tallies(
-    cycle: AuditCycle, institution_ids: list[int], fw: spec.Framework
-) -> dict[int, Tally]:
-    """Per institution: sums for the cycle and the trend, in four grouped queries."""
-    tallies = {i: Tally() for i in institution_ids}
-    units = select(Unit.id).where(Unit.institution_id.in_(institution_ids))
-
-    def base(*columns: Any) -> Select[Any]:
-        return (
-            select(Unit.institution_id, *columns)
-            .select_from(ScorecardSnapshot)
-            .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-            .join(Unit, Audit.unit_id == Unit.id)
-        )
-
-    # Overall scores: one row per unit, read only to count bands (never shown one by one).
-    for institution_id, overall in db.session.execute(
-        base(ScorecardSnapshot.overall_score).where(*_validated(units, cycle.id))
-    ):
-        if overall is None:
-            continue
-        tally = tallies[institution_id]
-        tally.overall_sum += overall
-        tally.overall_n += 1
-        tally.meeting += int(engine.band(overall, _bands(fw)) in MEETING)
-    for institution_id, code, total, n in db.session.execute(
-        base(DomainScore.domain_code, func.sum(DomainScore.score), func.count(DomainScore.score))
-        .join(DomainScore, DomainScore.scorecard_id == ScorecardSnapshot.id)
-        .where(*_validated(units, cycle.id))
-        .group_by(Unit.institution_id, DomainScore.domain_code)
-    ):
-        tallies[institution_id].domains[code] = [float(total or 0), int(n)]
-    for institution_id, code, row, women, men, not_recorded, n, sensitive in db.session.execute(
-        base(
-            SexCount.indicator_code,
-            SexCount.row_code,
-            func.sum(SexCount.women),
-            func.sum(SexCount.men),
-            func.sum(SexCount.not_recorded),
-            func.count(SexCount.id),
-            func.max(cast(SexCount.sensitive, Integer)),
-        )
-        .join(SexCount, SexCount.scorecard_id == ScorecardSnapshot.id)
-        .where(*_validated(units, cycle.id))
-        .group_by(Unit.institution_id, SexCount.indicator_code, SexCount.row_code)
-    ):
-        tally = tallies[institution_id]
-        tally.sex.setdefault(code, {})[row] = [int(women), int(men), int(not_recorded)]
-        # A table's units: the fewest contributing to any of its rows.
-        tally.sex_units[code] = min(tally.sex_units.get(code, int(n)), int(n))
-        tally.sex_sensitive[code] = tally.sex_sensitive.get(code, False) or bool(sensitive)
-    for institution_id, cycle_id, total, n in db.session.execute(
-        base(
-            Audit.cycle_id,
-            func.sum(ScorecardSnapshot.overall_score),
-            func.count(ScorecardSnapshot.overall_score),
-        )
-        .where(*_validated(units))
-        .group_by(Unit.institution_id, Audit.cycle_id)
-    ):
-        tallies[institution_id].trend[cycle_id] = [float(total or 0), int(n)]
-    return tallies
 
 
 @dataclass
@@ -499,24 +412,11 @@ class DonorScope:
     overall: Score | None = None
     meeting_share: float | None = None
     domains: list[tuple[str, Score | None]] = field(default_factory=list)
-    chart: Markup | None = None
+    chart: dict[str, Any] | None = None
     sex_tables: list[SexTable] = field(default_factory=list)
     sex_note: str = ""
     trend: list[tuple[str, Score | None]] = field(default_factory=list)
-
-
-class _Rules:
-    """The disclosure settings of this app."""
-
-    def __init__(self) -> None:
-        self.k = int(current_app.config.get("DISCLOSURE_K", disclosure.DEFAULT_K))
-        self.min_units = int(current_app.config.get("DISCLOSURE_MIN_UNITS", disclosure.MIN_UNITS))
-
-    def allowed(self, n: int, parts: list[int] | None) -> bool:
-        """An institution's figure (no parts) or a country's beside its published parts."""
-        if parts is None:
-            return disclosure.aggregate_allowed(n, min_units=self.min_units)
-        return disclosure.parent_allowed(n, parts, min_units=self.min_units)
+    trend_chart: dict[str, Any] | None = None
 
 
 def _donor_scope(
@@ -530,16 +430,12 @@ def _donor_scope(
     fw: spec.Framework,
     cycles: list[AuditCycle],
     cache: dict[int, spec.Framework],
-    rules: _Rules,
+    rules: Rules,
 ) -> DonorScope:
     """The published figures of one scope; `parts` are a country's institutions."""
 
     def gate(figure: tuple[str, Any]) -> bool:
-        n = tally.units(figure)
-        if parts is None:
-            return rules.allowed(n, None)
-        published = [p.units(figure) for p in parts if rules.allowed(p.units(figure), None)]
-        return rules.allowed(n, published)
+        return rules.gate(tally, parts, figure)
 
     scope = DonorScope(kind, key, name, detail, published=gate(("overall", None)))
     if not scope.published:
@@ -577,25 +473,23 @@ def _donor_scope(
         shown = gate(("cycle", cycle.id))
         mean = _score(total / n, _framework(cycle.framework_version_id, cache)) if shown else None
         scope.trend.append((cycle.name, mean))
+    scope.trend_chart = _trend_chart(
+        scope.trend,
+        _("Mean overall score"),
+        f"chart-donor-{kind}-{key}-trend",
+    )
     return scope
 
 
 def _donor_sex_tables(
-    tally: Tally, parts: list[Tally] | None, *, fw: spec.Framework, rules: _Rules
+    tally: Tally, parts: list[Tally] | None, *, fw: spec.Framework, rules: Rules
 ) -> tuple[list[SexTable], str]:
     """Suppressed tables of a scope that passes the floor; a note when some are left out."""
     shown: list[SexTable] = []
     left_out = False
     for code in _ordered(tally.sex, [i.code for i in fw.indicators]):
         units = tally.sex_units[code]
-        if parts is None:
-            publish = rules.allowed(units, None)
-        else:
-            contributing = [p for p in parts if code in p.sex]
-            separately = [p for p in contributing if rules.allowed(p.sex_units[code], None)]
-            # Two tables that overlap, each suppressed on its own, could be subtracted: a
-            # country's table is only shown when no institution's is (or it is the same table).
-            publish = rules.allowed(units, None) and (not separately or len(contributing) == 1)
+        publish = rules.sex_table_published(tally, parts, code)
         if not publish:
             left_out = True
             continue
@@ -625,33 +519,26 @@ def donor() -> str:
     """Aggregates of the institutions and countries the donor funds, under disclosure rules."""
     _require(Role.DONOR, Role.ADMIN)
     cycles, cycle = _cycles()
-    rules = _Rules()
+    rules = Rules()
     context: dict[str, Any] = {
         "cycles": cycles,
         "cycle": cycle,
         "k": rules.k,
         "min_units": rules.min_units,
     }
-    institutions = list(db.session.scalars(funded_institutions(current_user)))
-    if current_user.has_role(Role.ADMIN):
-        country_ids = {i.country_id for i in institutions}
-    else:
-        country_ids = funded_scope(current_user)[1]
+    institutions, countries = funded(current_user)
     if cycle is None or not institutions:
         return render_template("scoring/donor.html", scopes=[], **context)
     cache: dict[int, spec.Framework] = {}
     fw = _framework(cycle.framework_version_id, cache)
-    tallies = _donor_tallies(cycle, [i.id for i in institutions], fw)
+    sums = tallies(cycle, [i.id for i in institutions], fw)
     common = {"fw": fw, "cycles": cycles, "cache": cache, "rules": rules}
     scopes = []
-    countries = db.session.scalars(
-        select(Country).where(Country.id.in_(country_ids)).order_by(Country.name)
-    )
     for country in countries:
         members = [i for i in institutions if i.country_id == country.id]
         total = Tally()
         for member in members:
-            total.add(tallies[member.id])
+            total.add(sums[member.id])
         scopes.append(
             _donor_scope(
                 "country",
@@ -659,7 +546,7 @@ def donor() -> str:
                 country.name,
                 _("Country: every funded institution together"),
                 total,
-                [tallies[m.id] for m in members],
+                [sums[m.id] for m in members],
                 **common,
             )
         )
@@ -670,7 +557,7 @@ def donor() -> str:
                 str(institution.id),
                 institution.name,
                 institution.country.name,
-                tallies[institution.id],
+                sums[institution.id],
                 None,
                 **common,
             )

@@ -16,7 +16,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, make_response, render_template, url_for
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -327,6 +327,7 @@ def unit(audit_id: int) -> Response:
     snapshot = scoring.latest(audit)
     computing = scoring.is_computing(audit)
     rtl = text_direction() == "rtl"
+    locale = str(get_locale())
     context: dict[str, Any] = {
         "audit": audit,
         "framework": fw,
@@ -349,14 +350,19 @@ def unit(audit_id: int) -> Response:
             unit_recs=unit_recs,
             institution_recs=institution_recs,
             gaps=largest_gaps(audit, fw, card),
-            bars=charts.bar_chart(
+            bars=charts.bar_spec(
                 [(row.title, row.aggregate.score, row.aggregate.band) for row in domains],
-                rtl=rtl,
                 title=_("Score by domain, from 0 to 100"),
+                rtl=rtl,
+                locale=locale,
+                chart_id="chart-domain-bars",
             ),
             radar=(
-                charts.radar_chart(
-                    [(row.title, row.aggregate.score) for row in domains], size=400, rtl=rtl
+                charts.radar_spec(
+                    [(row.title, row.aggregate.score, row.aggregate.band) for row in domains],
+                    rtl=rtl,
+                    locale=locale,
+                    chart_id="chart-domain-radar",
                 )
                 if len(domains) >= 3
                 else None

@@ -1,15 +1,26 @@
-"""The SVG charts: valid, accessible, escaped, mirrored for right-to-left, no inline style."""
+"""Chart specs (plain data for Chart.js) and the macro that puts them in a page, escaped."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 import pytest
-from markupsafe import Markup
+from flask import Flask
 
-from audit.scoring.charts import band_class, bar_chart, radar_chart
-
-SVG = "{http://www.w3.org/2000/svg}"
+from audit.scoring.charts import (
+    BAND_FILLS,
+    BAND_STROKES,
+    BANDS,
+    GRID_STEPS,
+    band_class,
+    bar_spec,
+    line_spec,
+    radar_spec,
+)
+from tests.conftest import make_app
 
 ITEMS = [
     ("Facilities for women", 62.5, "meets"),
@@ -19,21 +30,13 @@ ITEMS = [
     ("Leadership", 100.0, "exceeds"),
 ]
 
-
-def _parse(markup: Markup) -> ET.Element:
-    return ET.fromstring(str(markup))
+HOSTILE = "</script><script>alert(1)</script>"
 
 
-def _bars(root: ET.Element) -> list[ET.Element]:
-    return [g for g in root.iter(f"{SVG}g") if "chart-bar" in g.get("class", "").split()]
-
-
-def _fill(group: ET.Element) -> ET.Element | None:
-    return next((r for r in group.iter(f"{SVG}rect") if r.get("class") == "bar-fill"), None)
-
-
-def _texts(element: ET.Element) -> list[str]:
-    return ["".join(t.itertext()) for t in element.iter(f"{SVG}text")]
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    """The app for its Jinja environment and request context (no database is touched)."""
+    return make_app(f"sqlite:///{tmp_path / 'unused.sqlite'}", tmp_path / "instance")
 
 
 def test_band_class_names_every_band_and_none():
@@ -45,134 +48,210 @@ def test_band_class_names_every_band_and_none():
     assert band_class("bogus") == "band-none"
 
 
-def test_bar_chart_is_accessible_svg_markup():
-    chart = bar_chart(ITEMS, title="Score by domain")
-    assert isinstance(chart, Markup)
-    root = _parse(chart)
-    assert root.tag == f"{SVG}svg"
-    assert root.get("role") == "img"
-    title = root.find(f"{SVG}title")
-    assert title is not None
-    assert title.text == "Score by domain"
-    ids = {e.get("id") for e in root.iter() if e.get("id")}
-    labelled_by = root.get("aria-labelledby", "").split()
-    assert title.get("id") in labelled_by
-    assert set(labelled_by) <= ids
-    desc = root.find(f"{SVG}desc")
-    assert desc is not None
-    assert "Facilities for women: 62.5" in desc.text
-    assert "Gender advisers: no score" in desc.text
-    assert "style=" not in str(chart)  # the CSP forbids inline styles
-    assert "<script" not in str(chart)
+def test_bar_spec_holds_labels_values_and_bands_in_order():
+    spec = bar_spec(ITEMS, title="Score by domain")
+    assert spec["kind"] == "bar"
+    assert spec["title"] == "Score by domain"
+    assert spec["labels"] == [label for label, _, _ in ITEMS]
+    assert spec["values"] == [62.5, 33.3, None, 45.0, 100.0]
+    assert spec["bands"] == ["meets", "missing", None, "approaches", "exceeds"]
+    assert spec["band_names"][2] == "no score"
+    assert spec["band_names"][0] == "Meets requirements"
 
 
-def test_one_bar_per_item_with_its_band_class():
-    root = _parse(bar_chart(ITEMS))
-    bars = _bars(root)
-    assert len(bars) == len(ITEMS)
-    classes = [g.get("class").split()[-1] for g in bars]
-    assert classes == ["band-meets", "band-missing", "band-none", "band-approaches", "band-exceeds"]
-    widths = [float(_fill(g).get("width")) for g in bars if _fill(g) is not None]
-    assert widths[0] == pytest.approx(widths[-1] * 0.625)  # 62.5 of the 100 bar
+def test_the_scale_and_the_band_thresholds():
+    spec = bar_spec(ITEMS)
+    assert (spec["min"], spec["max"]) == (0, 100)
+    assert spec["thresholds"] == [40, 60, 80] == list(GRID_STEPS)
 
 
-def test_a_missing_score_renders_as_no_score_without_a_bar():
-    root = _parse(bar_chart(ITEMS))
-    missing = _bars(root)[2]
-    assert _fill(missing) is None
-    assert "no score" in _texts(missing)
-    assert "Gender advisers" in _texts(missing)
+def test_colours_are_the_band_palette():
+    spec = bar_spec(ITEMS)
+    for band in BANDS:
+        assert spec["colours"][band] == BAND_FILLS[band]
+    assert BAND_FILLS == {
+        "missing": "#a4161a",
+        "approaches": "#f0b429",
+        "meets": "#4c9a2a",
+        "exceeds": "#1e6b34",
+    }
+    assert "none" in spec["colours"]
+    assert "series" in spec["colours"]
+    assert spec["borders"] == BAND_STROKES  # amber needs its dark outline on white
+    assert [item["band"] for item in spec["legend"]] == list(BANDS)
+    assert [item["colour"] for item in spec["legend"]] == [BAND_FILLS[b] for b in BANDS]
 
 
-def test_scores_are_clamped_to_the_scale():
-    root = _parse(bar_chart([("over", 150.0, "exceeds"), ("full", 100.0, "exceeds")]))
-    over, full = (_fill(g) for g in _bars(root))
-    assert over.get("width") == full.get("width")
+def test_scores_are_clamped_and_a_band_needs_a_score():
+    spec = bar_spec([("over", 150.0, "exceeds"), ("under", -5.0, "missing"), ("x", None, "meets")])
+    assert spec["values"] == [100.0, 0.0, None]
+    assert spec["bands"] == ["exceeds", "missing", None]
+    assert bar_spec([("odd", 50.0, "bogus")])["bands"] == [None]
 
 
-def test_rtl_mirrors_the_bars():
-    width = 480
-    ltr = _bars(_parse(bar_chart(ITEMS, width=width)))
-    rtl_root = _parse(bar_chart(ITEMS, width=width, rtl=True))
-    assert rtl_root.get("direction") == "rtl"
-    rtl = _bars(rtl_root)
-    for left, right in zip(ltr, rtl, strict=True):
-        a, b = _fill(left), _fill(right)
-        if a is None:
-            assert b is None
-            continue
-        w = float(a.get("width"))
-        assert float(b.get("width")) == pytest.approx(w)
-        assert float(b.get("x")) == pytest.approx(width - float(a.get("x")) - w)
-        label_l = next(t for t in left.iter(f"{SVG}text") if t.get("class") == "bar-label")
-        label_r = next(t for t in right.iter(f"{SVG}text") if t.get("class") == "bar-label")
-        assert float(label_r.get("x")) == pytest.approx(width - float(label_l.get("x")))
-        # direction="rtl" swaps start and end, so the same anchor runs the mirrored way
-        assert label_r.get("text-anchor") == label_l.get("text-anchor")
+def test_specs_are_plain_json():
+    for spec in (bar_spec(ITEMS), radar_spec(ITEMS), line_spec(ITEMS, rtl=True, locale="ar")):
+        assert json.loads(json.dumps(spec)) == spec
+        assert {"id", "kind", "labels", "values", "bands", "rtl", "locale", "summary"} <= set(spec)
 
 
-def test_labels_are_escaped():
-    chart = bar_chart([("<script>alert(1)</script>", 50.0, "approaches")])
-    text = str(chart)
-    assert "<script>" not in text
-    assert "&lt;script&gt;" in text
-    root = _parse(chart)
-    assert "<script>alert(1)</script>" in _texts(root)
-    radar = str(radar_chart([('"><script>x', 10.0), ("b", 20.0), ("c", 30.0)]))
-    assert "<script>" not in radar
-    _parse(Markup(radar))
+def test_summary_reads_out_every_value():
+    spec = bar_spec(ITEMS, title="Score by domain")
+    summary = spec["summary"]
+    assert summary.startswith("Score by domain: ")
+    assert "Facilities for women: 62.5 (Meets requirements)" in summary
+    assert "Gender advisers: no score" in summary
+    assert "Leadership: 100" in summary
 
 
-def test_long_labels_are_shortened_with_the_full_text_in_the_tooltip():
-    label = "Indicators, monitoring and sex-disaggregated data " * 3
-    root = _parse(bar_chart([(label, 70.0, "meets")], width=300))
-    group = _bars(root)[0]
-    shown = next(t for t in group.iter(f"{SVG}text") if t.get("class") == "bar-label")
-    assert shown.text.endswith("…")
-    assert len(shown.text) < len(label)
-    assert label.strip() in group.find(f"{SVG}title").text
+def test_empty_specs_say_no_data():
+    spec = bar_spec([], title="Nothing")
+    assert spec["labels"] == spec["values"] == spec["bands"] == []
+    assert spec["summary"] == "Nothing: No data"
+    assert radar_spec([])["values"] == []
 
 
-def test_empty_charts_are_still_valid():
-    assert "No data" in _texts(_parse(bar_chart([])))
-    assert "No data" in _texts(_parse(radar_chart([])))
+def test_rtl_and_locale_are_carried_not_applied():
+    ltr = bar_spec(ITEMS)
+    rtl = bar_spec(ITEMS, rtl=True, locale="ar")
+    assert (ltr["rtl"], ltr["locale"]) == (False, "en")
+    assert (rtl["rtl"], rtl["locale"]) == (True, "ar")
+    # The data stays in the table's order: the browser mirrors the drawing.
+    assert rtl["labels"] == ltr["labels"]
+    assert rtl["values"] == ltr["values"]
 
 
-def test_radar_has_one_axis_per_domain_and_rings_at_the_bands():
-    items = [(f"Domain {n}", float(n * 10), None) for n in range(1, 9)]
-    root = _parse(radar_chart([(label, score) for label, score, _ in items], size=320))
-    assert root.get("role") == "img"
-    assert root.find(f"{SVG}title") is not None
-    axes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "radar-axis"]
-    assert len(axes) == 8
-    grid = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-grid")
-    assert len(grid.findall(f"{SVG}polygon")) == 4  # 40, 60, 80 and the 100 edge
-    assert {"40", "60", "80"} <= set(_texts(grid))
-    points = [c for c in root.iter(f"{SVG}circle") if c.get("class") == "radar-point"]
-    assert len(points) == 8
-    assert "style=" not in ET.tostring(root, encoding="unicode")
+def test_radar_takes_pairs_or_triples_and_line_keeps_gaps():
+    radar = radar_spec([("a", 10.0), ("b", None), ("c", 30.0)])
+    assert radar["kind"] == "radar"
+    assert radar["values"] == [10.0, None, 30.0]
+    assert radar["bands"] == [None, None, None]
+    line = line_spec([("2025", 41.0, "approaches"), ("2026", None, None), ("2027", 70.0, "meets")])
+    assert line["kind"] == "line"
+    assert line["values"] == [41.0, None, 70.0]
 
 
-def test_radar_puts_a_full_score_on_the_edge_and_a_missing_one_nowhere():
-    root = _parse(radar_chart([("top", 100.0), ("right", None), ("bottom", 0.0)], size=300))
-    points = [c for c in root.iter(f"{SVG}circle") if c.get("class") == "radar-point"]
-    assert len(points) == 2  # no point for the missing score
-    top = points[0]
-    assert float(top.get("cx")) == pytest.approx(150)
-    assert float(top.get("cy")) < 150 - 50  # up, on the 100 ring
-    texts = " ".join(_texts(root))
-    assert "no score" in texts
+def test_ids_are_stable_and_can_be_given():
+    assert bar_spec(ITEMS)["id"] == bar_spec(ITEMS)["id"]
+    assert bar_spec(ITEMS)["id"] != bar_spec(ITEMS[:2])["id"]
+    assert bar_spec(ITEMS, chart_id="chart-x")["id"] == "chart-x"
 
 
-def test_radar_rtl_runs_the_other_way():
-    items = [("a", 50.0), ("b", 50.0), ("c", 50.0), ("d", 50.0)]
-    ltr = list(_parse(radar_chart(items)).iter(f"{SVG}circle"))
-    rtl = list(_parse(radar_chart(items, rtl=True)).iter(f"{SVG}circle"))
-    # The second axis is on the right left-to-right and on the left right-to-left.
-    assert float(ltr[1].get("cx")) == pytest.approx(320 - float(rtl[1].get("cx")))
+# --- the macro ----------------------------------------------------------------------------------
 
 
-def test_radar_with_two_domains_uses_circles():
-    root = _parse(radar_chart([("a", 50.0), ("b", 70.0)]))
-    grid = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-grid")
-    assert len(grid.findall(f"{SVG}circle")) == 4
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, and the text of each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._script: dict[str, str | None] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._script, self._text = dict(attrs), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._text.append(data)
+
+
+def _render(app: Flask, source: str, **context: Any) -> str:
+    with app.test_request_context():
+        return app.jinja_env.from_string(source).render(**context)
+
+
+def _chart_html(app: Flask, spec: dict[str, Any], caption: str = "Caption") -> str:
+    return _render(
+        app,
+        '{% from "scoring/_chart.html" import chart %}{{ chart(spec, caption) }}',
+        spec=spec,
+        caption=caption,
+    )
+
+
+def _parse(html: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_macro_renders_a_figure_a_canvas_and_a_json_block(app: Flask):
+    spec = bar_spec(ITEMS, title="Score by domain", chart_id="chart-domain-bars")
+    html = _chart_html(app, spec, "Score by domain")
+    found = _parse(html)
+    tags = dict(found.tags)
+    assert "hidden" in tags["figure"]  # shown by charts.js once drawn
+    canvas = tags["canvas"]
+    assert canvas["id"] == "chart-domain-bars"
+    assert canvas["role"] == "img"
+    assert canvas["aria-label"] == spec["summary"]
+    assert canvas["data-chart"] == "chart-domain-bars-data"
+    [(attrs, data)] = found.scripts
+    assert attrs == {"type": "application/json", "id": "chart-domain-bars-data"}
+    assert json.loads(data) == spec
+    assert "<figcaption>Score by domain</figcaption>" in html
+    assert "style=" not in html
+    # The bar chart's height comes from a class of app.css: a row per bar (at most 24).
+    assert tags["div"]["class"] == "chart-box chart-box-bar chart-rows-5"
+    many = bar_spec([(f"d{n}", 50.0, "approaches") for n in range(30)], chart_id="c")
+    assert "chart-rows-24" in _chart_html(app, many)
+    assert "chart-rows-1" in _chart_html(app, bar_spec([], chart_id="c"))
+    assert "chart-rows" not in _chart_html(app, radar_spec(ITEMS, chart_id="c"))
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        HOSTILE,
+        "</SCRIPT ><img src=x onerror=alert(1)>",
+        "<!--<script>",
+        '" onmouseover="alert(1)',
+        "' & \u2028 \u2029",
+    ],
+)
+def test_hostile_labels_cannot_break_out_of_the_data_block(app: Flask, label: str):
+    spec = bar_spec([(label, 50.0, "approaches"), ("b", 60.0, "meets")], chart_id="chart-h")
+    html = _chart_html(app, spec, caption=label)
+    found = _parse(html)
+    # One script element only: the JSON block, never executed, holding exactly the spec.
+    [(attrs, data)] = found.scripts
+    assert attrs["type"] == "application/json"
+    assert json.loads(data) == spec
+    assert json.loads(data)["labels"][0] == label
+    # tojson writes < > & ' as \u003c \u003e \u0026 \u0027: nothing in the block can end it
+    assert "<" not in data
+    assert ">" not in data
+    assert [tag for tag, _ in found.tags] == ["figure", "figcaption", "div", "canvas", "script"]
+    canvas = dict(found.tags)["canvas"]
+    assert canvas["aria-label"] is not None
+    assert label in canvas["aria-label"]  # escaped in the attribute, intact when read
+    assert set(canvas) == {"id", "class", "role", "aria-label", "data-chart"}
+
+
+def test_hostile_titles_are_escaped_too(app: Flask):
+    spec = line_spec([("2025", 40.0, "approaches"), ("2026", 50.0, "approaches")], title=HOSTILE)
+    found = _parse(_chart_html(app, spec))
+    [(_, data)] = found.scripts
+    assert json.loads(data)["title"] == HOSTILE
+    assert len(found.scripts) == 1
+
+
+def test_chart_scripts_are_files_with_defer_in_order(app: Flask):
+    html = _render(
+        app, '{% from "scoring/_chart.html" import chart_scripts %}{{ chart_scripts() }}'
+    )
+    scripts = _parse(html).scripts
+    sources = [attrs["src"] for attrs, _ in scripts]
+    assert sources == ["/static/vendor/chart.umd.min.js", "/static/js/charts.js"]
+    assert all("defer" in attrs and text == "" for attrs, text in scripts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import statistics
 from collections.abc import Iterable
@@ -201,6 +202,16 @@ def texts(html: str, css: str) -> list[str]:
     return [t.strip() for t in parser.texts]
 
 
+def chart_specs(html: str) -> dict[str, dict]:
+    """The chart specs of a page (the JSON data blocks Chart.js draws from), by canvas id."""
+    return {
+        chart_id: json.loads(data)
+        for chart_id, data in re.findall(
+            r'<script type="application/json" id="([^"]+)-data">(.*?)</script>', html, re.S
+        )
+    }
+
+
 def section(html: str, scope: str) -> str:
     """The donor page's section of one scope ("institution-3", "country-1")."""
     match = re.search(rf'<section[^>]*data-scope="{scope}".*?</section>', html, re.S)
@@ -285,6 +296,26 @@ def test_adviser_trend_has_one_row_per_cycle_and_defaults_to_the_newest(three):
     assert "Summary for 2026" in page(world, "adviser", f"/portfolio/?cycle={world.cycle_id}")
 
 
+def test_adviser_charts_hold_the_numbers_of_the_tables(three):
+    world = three.world
+    html = page(world, "adviser", f"/portfolio/?cycle={three.cycle_id}")
+    specs = chart_specs(html)
+    assert set(specs) == {"chart-portfolio-domains", "chart-portfolio-trend"}
+    assert '<script src="/static/vendor/chart.umd.min.js" defer></script>' in html
+    cards = snapshots(world, three.audits.values())
+    domains = specs["chart-portfolio-domains"]
+    assert domains["kind"] == "bar"
+    for label, value in zip(domains["labels"], domains["values"], strict=True):
+        code = {"Alpha": "AA", "Beta": "BB"}[label]
+        scores = [d.score for c in cards for d in c.domains if d.domain_code == code]
+        assert value == pytest.approx(statistics.mean(v for v in scores if v is not None))
+    trend = specs["chart-portfolio-trend"]
+    assert trend["kind"] == "line"
+    assert trend["labels"] == ["2026", "2027"]
+    assert trend["values"][1] == pytest.approx(statistics.mean(c.overall_score for c in cards))
+    assert trend["rtl"] is False
+
+
 def test_unknown_cycle_is_404(small_world):
     assert small_world.client("adviser").get("/portfolio/?cycle=999999").status_code == 404
 
@@ -322,6 +353,28 @@ def test_donor_sees_aggregates_without_unit_names_or_small_counts(three):
     counts = [int(t.replace(",", "")) for t in texts(html, "count") if t != "withheld"]
     for count in counts:
         assert count == 0 or count >= 50
+
+
+def test_donor_charts_hold_only_published_figures(three):
+    """The chart data is the published tables again: a cycle with one unit is a gap."""
+    world = three.world
+    html = page(world, "donor", f"/portfolio/donor?cycle={three.cycle_id}")
+    police = section(html, f"institution-{world.org.police}")
+    specs = chart_specs(police)
+    key = f"chart-donor-institution-{world.org.police}"
+    assert set(specs) == {key, f"{key}-trend"}
+    cards = snapshots(world, three.audits.values())
+    trend = specs[f"{key}-trend"]
+    assert trend["labels"] == ["2026", "2027"]
+    # 2026 has station A alone: withheld in the table, a gap (null) in the chart.
+    assert trend["values"][0] is None
+    assert trend["values"][1] == pytest.approx(statistics.mean(c.overall_score for c in cards))
+    with world.app.app_context():
+        alone = scoring.latest(db.session.get(Audit, world.audit)).overall_score
+    for spec in chart_specs(html).values():
+        assert alone not in spec["values"]
+    army = section(html, f"institution-{world.org.army}")
+    assert chart_specs(army) == {}
 
 
 def test_with_two_units_the_donor_sees_no_numbers(small_world, make_user):

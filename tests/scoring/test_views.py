@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-import xml.etree.ElementTree as ET
 
 import pytest
 from flask_babel import format_decimal
@@ -18,7 +18,6 @@ from audit.scoring import services as scoring
 from tests.audits.conftest import SMALL_ANSWERS
 
 STATEMENT = "I confirm these answers."
-SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _url(audit_id: int) -> str:
@@ -47,6 +46,19 @@ def _page(world, who: str, url: str, **headers: str) -> str:
 
 def _submit(world) -> None:
     world.act(services.submit, "commander", STATEMENT)
+
+
+def _chart_spec(page: str, chart_id: str) -> dict | None:
+    """The spec in a chart's JSON data block (None when the page has no such chart)."""
+    block = re.search(
+        rf'<script type="application/json" id="{chart_id}-data">(.*?)</script>', page, re.S
+    )
+    return json.loads(block.group(1)) if block else None
+
+
+def _scripts(page: str) -> list[str]:
+    """Every <script> start tag of a page."""
+    return re.findall(r"<script\b[^>]*>", page)
 
 
 # --- who sees it --------------------------------------------------------------------------------
@@ -128,9 +140,23 @@ def test_scorecard_shows_domains_benchmark_and_gaps(filled):
     _submit(filled)
     card = _card(filled)
     page = _page(filled, "adviser", _url(filled.audit))
-    # domain bars with a table of the same numbers, with caption and scopes
-    assert 'class="chart chart-bars"' in page
+    # domain bars (a canvas Chart.js draws from a JSON block) with a table of the same numbers
+    assert '<canvas id="chart-domain-bars"' in page
     assert 'role="img"' in page
+    bars = _chart_spec(page, "chart-domain-bars")
+    assert bars is not None
+    assert bars["kind"] == "bar"
+    assert bars["labels"] == ["Alpha", "Beta"]
+    assert bars["values"] == [card.domains[code].score for code in ("AA", "BB")]
+    assert bars["bands"] == [card.domains[code].band for code in ("AA", "BB")]
+    assert f'aria-label="{bars["summary"]}"' in page
+    # Chart.js and charts.js from our own static files, deferred; no inline script
+    assert _scripts(page) == [
+        '<script src="/static/js/app.js" defer>',
+        '<script src="/static/vendor/chart.umd.min.js" defer>',
+        '<script src="/static/js/charts.js" defer>',
+        '<script type="application/json" id="chart-domain-bars-data">',
+    ]
     assert "<caption>" in page
     assert 'scope="col"' in page
     assert 'scope="row"' in page
@@ -174,7 +200,8 @@ def test_the_radar_shows_from_three_domains_on(filled):
     """The small framework has two domains: the bars say it all, no degenerate radar."""
     _submit(filled)
     page = _page(filled, "commander", _url(filled.audit))
-    assert "chart-radar" not in page
+    assert "chart-domain-radar" not in page
+    assert '<canvas id="chart-domain-bars"' in page
 
 
 # --- how it was computed ------------------------------------------------------------------------
@@ -301,32 +328,23 @@ def test_a_break_in_the_series_shows_a_dash(filled):
 # --- languages ----------------------------------------------------------------------------------
 
 
-def _bar_fills(page: str) -> tuple[float, list[tuple[float, float]]]:
-    svg = re.search(r'<svg[^>]*class="chart chart-bars".*?</svg>', page, re.S)
-    assert svg, "no bar chart on the page"
-    root = ET.fromstring(svg.group(0))
-    fills = [
-        (float(r.get("x")), float(r.get("width")))
-        for r in root.iter(f"{SVG}rect")
-        if r.get("class") == "bar-fill"
-    ]
-    return float(root.get("width")), fills
-
-
 def test_arabic_page_is_right_to_left_with_mirrored_bars(filled):
     _submit(filled)
     english = _page(filled, "commander", _url(filled.audit), **{"Accept-Language": "en"})
     arabic = _page(filled, "commander", _url(filled.audit), **{"Accept-Language": "ar"})
     assert '<html lang="ar" dir="rtl">' in arabic
     assert "ألفا" in arabic  # the domain title in Arabic
-    width, ltr = _bar_fills(english)
-    _, rtl = _bar_fills(arabic)
-    assert ltr
-    assert len(ltr) == len(rtl)
-    for (x_ltr, w_ltr), (x_rtl, w_rtl) in zip(ltr, rtl, strict=True):
-        assert w_rtl == pytest.approx(w_ltr)
-        assert x_rtl == pytest.approx(width - x_ltr - w_ltr)
-    assert 'direction="rtl"' in arabic
+    ltr = _chart_spec(english, "chart-domain-bars")
+    rtl = _chart_spec(arabic, "chart-domain-bars")
+    assert ltr is not None
+    assert rtl is not None
+    # The same numbers; the browser mirrors the bars (charts.js) for a right-to-left spec.
+    assert (ltr["rtl"], ltr["locale"]) == (False, "en")
+    assert (rtl["rtl"], rtl["locale"]) == (True, "ar")
+    assert rtl["values"] == ltr["values"]
+    assert rtl["bands"] == ltr["bands"]
+    assert "ألفا" in rtl["labels"]
+    assert rtl["summary"] != ltr["summary"]
 
 
 def test_snapshot_is_read_not_recomputed(filled):
