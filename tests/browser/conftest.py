@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ class Server:
     commander: str
     adviser: str
     log: Path
+    #: What tests/browser/seed.py added for the journeys (users, units, audits): see seed_journeys.
+    journeys: dict[str, Any] = field(default_factory=dict)
 
 
 def _free_port() -> int:
@@ -80,6 +82,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "WPS_INSTANCE_PATH": str(instance),
         # Cheap hashing: the tests sign in a few times and need not pay production cost.
         "ARGON2_TIME_COST": "1",
+        # The journeys, the accessibility checks and the keyboard test sign in a few dozen times
+        # from one address within a minute or two; the production throttle is tested elsewhere.
+        "LOGIN_LIMITS": "1000 per minute",
         "ARGON2_MEMORY_COST_KIB": "8",
         "ARGON2_PARALLELISM": "1",
     }
@@ -111,7 +116,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"the server did not start:\n{log.read_text()}")
                 time.sleep(0.1)
-        yield Server(url, int(seeded["audit_id"]), seeded["commander"], seeded["adviser"], log)
+        yield Server(
+            url,
+            int(seeded["audit_id"]),
+            seeded["commander"],
+            seeded["adviser"],
+            log,
+            seeded.get("journeys", {}),
+        )
     finally:
         process.terminate()
         try:

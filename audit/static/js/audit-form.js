@@ -67,12 +67,17 @@
     }));
   };
 
+  // Percentages as the server writes them (Babel): the page's language, one decimal.
+  const percent = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+    style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1,
+  });
+
   const applyStatuses = (statuses) => {
     for (const [code, info] of Object.entries(statuses || {})) {
       const question = document.getElementById(`q-${code}`);
       if (question) question.hidden = Boolean(info.skipped);
       const output = document.querySelector(`[data-computed="${code}"]`);
-      if (output) output.textContent = info.value === null || info.value === undefined ? "—" : `${Number(info.value).toFixed(1)} %`;
+      if (output) output.textContent = info.value === null || info.value === undefined ? "—" : percent.format(Number(info.value) / 100);
     }
   };
 
