@@ -124,7 +124,15 @@ def translate_init(language: str) -> None:
 def translate_update() -> None:
     """Extract, then merge new strings into every catalog."""
     translate_extract.callback()  # type: ignore[misc]
-    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    _pybabel(
+        "update",
+        "-i",
+        str(POT),
+        "-d",
+        str(TRANSLATIONS),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
 
 
 @translate_group.command("compile")
