@@ -63,8 +63,13 @@ def login() -> str | Response:
         if user is None:
             form.password.errors = [_("The e-mail address or password is not correct.")]
         else:
+            # A language picked on the sign-in page is the user's choice: it outlives the
+            # session reset (which stops session fixation) and is remembered on the account.
+            chosen = session.get("locale")
             session.clear()
             login_user(user)
+            if chosen in current_app.config["LANGUAGES"] and chosen != user.locale:
+                services.set_locale(user, chosen)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
@@ -73,8 +78,10 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """Sign out (a POST, so another site cannot sign people out)."""
+    locale = current_user.locale
     logout_user()
     session.clear()
+    session["locale"] = locale  # the sign-in page stays in the user's language
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 

@@ -138,3 +138,25 @@ def test_password_change_ends_other_sessions(app, auth, make_user):
     auth.logout()
     assert auth.login(email, PASSWORD).status_code == 200  # old password refused
     assert auth.login(email, "a brand new secret").status_code == 302
+
+
+def test_a_language_chosen_before_signing_in_is_kept_and_remembered(app, client, auth, make_user):
+    email = make_user(Role.ADMIN)
+    client.post("/language", data={"locale": "fr", "next": "/login"})
+    auth.login(email)
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr"' in page
+    with app.app_context():
+        assert db.session.query(User).filter_by(email=email).one().locale == "fr"
+    # Signing out keeps the sign-in page in that language.
+    auth.logout()
+    assert '<html lang="fr"' in client.get("/login").get_data(as_text=True)
+
+
+def test_signing_in_without_a_choice_keeps_the_account_language(app, client, auth, make_user):
+    email = make_user(Role.ADMIN)
+    with app.app_context():
+        db.session.query(User).filter_by(email=email).one().locale = "es"
+        db.session.commit()
+    auth.login(email)
+    assert '<html lang="es"' in client.get("/").get_data(as_text=True)
