@@ -6,7 +6,9 @@
   the unit answers, validation, the unit scorecard, how its overall score was computed, and the
   portfolio;
 - the donor's: sign in, and the donor page shows the funded institutions' figures (the Border
-  Police pass the disclosure floor of three units; the Police, with one station, do not).
+  Police pass the disclosure floor of three units; the Police, with one station, do not); then
+  the donor asks for the Border Police's workbook, downloads it when it is ready, opens it and
+  finds the page's figures in it.
 
 Every page is checked to be in the language chosen, <html lang="ar" dir="rtl"> in Arabic, and
 photographed into test-artifacts/screenshots/<language>/. Nothing here reads English text in the
@@ -25,9 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import openpyxl
 import pytest
 
-from tests.browser.conftest import Server
+from tests.browser.conftest import SCREENSHOTS, Server
 from tests.browser.pages import (
     ARABIC_CATALOG,
     LANGUAGES,
@@ -308,8 +311,60 @@ def donor_reads_the_figures(journey: DonorJourney) -> None:
     shoot(page, journey.lang, "donor-3-figures")
 
 
-#: The donor's journey, step by step; later steps (the workbook) are appended here.
-DONOR_STEPS: list[Callable[[DonorJourney], None]] = [donor_signs_in, donor_reads_the_figures]
+#: Arabic-Indic digits and separators as Python reads them.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩٫", "0123456789.", "٬,\u00a0\u202f %٪")
+
+
+def as_number(text: str) -> float:
+    """A number as Babel showed it on the page ("54.2", "٥٤٫٢", "1,234.5") as a float."""
+    return float(text.strip().translate(_DIGITS))
+
+
+def donor_downloads_the_workbook(journey: DonorJourney) -> None:
+    """Ask for the institution's donor summary, wait for it, download it, and check that the
+    workbook says what the page says: each domain's mean and the overall mean of the cycle."""
+    page = journey.page
+    journey.scope(journey.institution).locator("form.export-form button").click()
+    check_language(page, journey.lang)
+    link = page.locator("#export-download a")
+    expect(link).to_be_visible(timeout=60_000)  # the progress page offers it when done
+    expect(page.locator("#export-progress")).to_have_attribute("value", "100")
+    shoot(page, journey.lang, "donor-4-workbook-ready")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    saved = SCREENSHOTS.parent / "downloads" / journey.lang / download.suggested_filename
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    download.save_as(saved)
+    book = openpyxl.load_workbook(saved)
+    if journey.lang in ("ar",):
+        assert all(book[name].sheet_view.rightToLeft for name in book.sheetnames)
+    sheets = book.worksheets  # Read me, Summary, Benchmark, Domains, Sex-disaggregated, Trend
+    means = {
+        str(row[1]).strip(): row[2]
+        for row in sheets[3].iter_rows(min_row=2, values_only=True)
+        if row[1] is not None
+    }
+    for (scope, what), shown in journey.figures.items():
+        if scope != journey.institution or what in ("overall", "meeting"):
+            continue
+        assert what in means, (what, sorted(means))
+        assert round(means[what], 1) == pytest.approx(as_number(shown)), what
+    trend = {
+        str(row[0]): row[1] for row in sheets[5].iter_rows(min_row=2, values_only=True) if row[0]
+    }
+    overall = trend[journey.server.journeys["cycle"]]
+    shown = journey.figures[(journey.institution, "overall")]
+    assert round(overall, 1) == pytest.approx(as_number(shown))
+
+
+#: The donor's journey, step by step.
+DONOR_STEPS: list[Callable[[DonorJourney], None]] = [
+    donor_signs_in,
+    donor_reads_the_figures,
+    donor_downloads_the_workbook,
+]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
