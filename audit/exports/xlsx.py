@@ -113,7 +113,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "score": N_("Score"),
     "band": N_("Band"),
     "coverage": N_("Coverage %"),
-    "change": N_("Change"),
+    "change": N_("Change against the previous cycle"),
     "mean": N_("Mean score"),
     "units": N_("Units"),
     "category": N_("Category"),

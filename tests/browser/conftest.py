@@ -154,6 +154,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def screenshots() -> Path:
-    """Where pages are photographed (git-ignored)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Where pages are photographed (git-ignored), a folder per language."""
+    for lang in ("en", "ar"):
+        (SCREENSHOTS / lang).mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS

@@ -100,11 +100,11 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     fa3.press_sequentially("4")  # they keep typing
     expect(_status(page)).to_have_attribute("data-state", "offline", timeout=SAVE_WAIT)
     assert _stored(page, server, "FA3") is not None
-    page.screenshot(path=str(screenshots / "domain-FA-offline-en.png"))
+    page.screenshot(path=str(screenshots / "en" / "domain-FA-offline.png"))
     commander.set_offline(False)
     _saved(page)
     assert _stored(page, server, "FA3") is None
-    page.screenshot(path=str(screenshots / "domain-FA-en.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "en" / "domain-FA.png"), full_page=True)
 
     page.reload()
     expect(fa1_yes).to_be_checked()
@@ -149,15 +149,15 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     _saved(page)
     page.check("input[name=PE2][value=yes]")
     _saved(page)
-    page.screenshot(path=str(screenshots / "domain-PE-en.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "en" / "domain-PE.png"), full_page=True)
 
     # The same page in Arabic, right to left, chosen from the header.
     page.select_option("#locale-switch", "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("h1")).to_have_text("الأفراد")
-    page.screenshot(path=str(screenshots / "domain-PE-ar.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "ar" / "domain-PE.png"), full_page=True)
     page.goto(_domain(server, "FA"))
-    page.screenshot(path=str(screenshots / "domain-FA-ar.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "ar" / "domain-FA.png"), full_page=True)
     page.select_option("#locale-switch", "en")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
 
@@ -171,7 +171,7 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     expect(review.locator("input[name=FA3]")).to_be_disabled()
     expect(review.locator("#query-FA3")).to_be_enabled()
     review.fill("#query-FA3", "The register lists 12 beds, not 14: which is right?")
-    review.screenshot(path=str(screenshots / "review-FA-en.png"), full_page=True)
+    review.screenshot(path=str(screenshots / "en" / "review-FA.png"), full_page=True)
     review.locator("#q-FA3").get_by_role("button", name="Send query").click()
     _flash(review, "The query has been sent.")
     review.goto(_show(server))
@@ -215,7 +215,7 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     expect(page.locator("input[name=FA3]")).to_be_disabled()
     expect(page.locator("input[name=FA3]")).to_have_value("12")
     expect(page.get_by_role("button", name="Save this section")).to_have_count(0)
-    page.screenshot(path=str(screenshots / "domain-FA-validated-en.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "en" / "domain-FA-validated.png"), full_page=True)
 
     commander.close()
     adviser.close()

@@ -260,7 +260,7 @@ def test_scorecard_charts_in_english_and_arabic(
         wide = _row_height(page, "chart-domain-bars")
         assert 30 < wide < 70
         page.locator("section[aria-labelledby=domains-heading]").screenshot(
-            path=str(screenshots / f"scorecard-charts-{lang}.png")
+            path=str(screenshots / lang / "scorecard-charts.png")
         )
         watch.assert_clean(page)
     # On a phone the bar chart takes the whole width and stays readable: rows keep their height.
@@ -294,13 +294,13 @@ def test_adviser_trend_line_and_domain_chart(
     assert page.evaluate(CHART_LAYOUT, "chart-portfolio-trend")["type"] == "line"
     expect(page.locator("table.trend tbody tr")).to_have_count(len(trend["labels"]))
     page.locator("section[aria-labelledby=trend-heading]").screenshot(
-        path=str(screenshots / "portfolio-trend-en.png")
+        path=str(screenshots / "en" / "portfolio-trend.png")
     )
     # The cycle's own figures: the mean score by domain.
     page.locator("table.trend a", has_text=CURRENT_CYCLE).click()
     domains = _spec(page, "chart-portfolio-domains")
     _drawn(page, "chart-portfolio-domains", _band_colours(domains), BAR_PIXELS)
-    page.screenshot(path=str(screenshots / "portfolio-charts-en.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "en" / "portfolio-charts.png"), full_page=True)
     watch.assert_clean(page)
 
 
