@@ -25,7 +25,7 @@ from audit.exports import xlsx
 from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
-from audit.frameworks.labels import LEVEL_LABELS
+from audit.frameworks.labels import LEVEL_LABELS, chosen_options
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion
 from audit.i18n import RTL_LANGUAGES, pick
 from audit.orgs.models import Country, Institution, Unit
@@ -94,9 +94,7 @@ def typed_value(ind: spec.Indicator | None, value: object) -> xlsx.Value:
         except ValueError:
             return value
     if kind in ("choice", "multi_choice"):
-        names = {option.code: pick(option.label) for option in ind.options}
-        chosen = value if isinstance(value, list | tuple) else [value]
-        return ", ".join(names.get(str(code), str(code)) for code in chosen)
+        return chosen_options(ind, value)
     if kind == "sex_table" and isinstance(value, dict):
         totals = {column: 0 for column in disclosure.COLUMNS}
         for cells in value.values():

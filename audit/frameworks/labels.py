@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from audit.frameworks import spec
+from audit.i18n import pick
+
 ANSWER_TYPE_LABELS = {
     "yes_no": _l("Yes / no"),
     "no_partly_yes": _l("No / partly / yes"),
@@ -44,3 +47,11 @@ REC_LEVEL_LABELS = {
     "unit": _l("Unit level"),
     "institution": _l("Institution level only"),
 }
+
+
+def chosen_options(ind: spec.Indicator, value: object) -> str:
+    """A choice answer as people read it: the chosen options' labels, comma-separated (an
+    unknown code is shown as it is)."""
+    names = {option.code: pick(option.label) for option in ind.options}
+    chosen = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(names.get(str(code), str(code)) for code in chosen)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Integer, Select, cast, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from audit.accounts.models import Role, User
 from audit.audits.models import Audit, AuditCycle
@@ -153,15 +153,7 @@ def tallies(
         found[institution_id].recommendations[code] = [float(total or 0), int(n)]
         found[institution_id].coverage[code] = [float(coverage or 0), int(covered)]
     for institution_id, code, row, women, men, not_recorded, n, sensitive in db.session.execute(
-        base(
-            SexCount.indicator_code,
-            SexCount.row_code,
-            func.sum(SexCount.women),
-            func.sum(SexCount.men),
-            func.sum(SexCount.not_recorded),
-            func.count(SexCount.id),
-            func.max(cast(SexCount.sensitive, Integer)),
-        )
+        base(*scoring.sex_sums())
         .join(SexCount, SexCount.scorecard_id == ScorecardSnapshot.id)
         .where(*validated(units, cycle.id))
         .group_by(Unit.institution_id, SexCount.indicator_code, SexCount.row_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.exc import IntegrityError
@@ -213,18 +214,24 @@ def overall_rollup(cycle_id: int, unit_ids) -> tuple[float | None, int]:  # type
     return (float(mean) if mean is not None else None), int(count)
 
 
+def sex_sums() -> tuple[Any, ...]:
+    """The columns of a sex-count roll-up grouped by table and row: code, row, women, men, not
+    recorded (sums), how many units gave the row, whether the table is sensitive."""
+    return (
+        SexCount.indicator_code,
+        SexCount.row_code,
+        func.sum(SexCount.women),
+        func.sum(SexCount.men),
+        func.sum(SexCount.not_recorded),
+        func.count(SexCount.id),
+        func.max(cast(SexCount.sensitive, Integer)),
+    )
+
+
 def sex_totals(cycle_id: int, unit_ids):  # type: ignore[no-untyped-def]
     """Sex-disaggregated counts summed over units (ratios are recomputed from these sums)."""
     return db.session.execute(
-        select(
-            SexCount.indicator_code,
-            SexCount.row_code,
-            func.sum(SexCount.women),
-            func.sum(SexCount.men),
-            func.sum(SexCount.not_recorded),
-            func.count(SexCount.id),
-            func.max(cast(SexCount.sensitive, Integer)),
-        )
+        select(*sex_sums())
         .join(ScorecardSnapshot, SexCount.scorecard_id == ScorecardSnapshot.id)
         .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
         .where(

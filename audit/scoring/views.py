@@ -26,7 +26,7 @@ from audit.audits import services
 from audit.audits.messages import STATE_LABELS
 from audit.audits.models import Audit
 from audit.frameworks import spec
-from audit.frameworks.labels import LEVEL_LABELS
+from audit.frameworks.labels import LEVEL_LABELS, chosen_options
 from audit.i18n import pick, text_direction
 from audit.scoring import charts, engine
 from audit.scoring import services as scoring
@@ -124,9 +124,7 @@ def answer_text(ind: spec.Indicator | None, value: object) -> str:
         except ValueError:
             return value
     if kind in ("choice", "multi_choice"):
-        labels = {option.code: pick(option.label) for option in ind.options}
-        chosen = value if isinstance(value, list | tuple) else [value]
-        return ", ".join(labels.get(str(code), str(code)) for code in chosen)
+        return chosen_options(ind, value)
     return str(value)
 
 
