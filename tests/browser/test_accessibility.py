@@ -58,7 +58,10 @@ def _pages(server: Server, role: str) -> tuple[str | None, list[tuple[str, str]]
                 ("portfolio", "/portfolio/"),
             ],
         ),
-        "donor": (users["donor_axe"], [("donor-home", "/"), ("donor", "/portfolio/donor")]),
+        "donor": (
+            users["donor_axe"],
+            [("donor-home", "/"), ("donor", "/portfolio/donor"), ("my-workbooks", "/exports/")],
+        ),
         "administrator": (
             "admin@example.org",
             [
