@@ -17,7 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -270,6 +270,21 @@ def _changed_since_submission(audit: Audit) -> set[int]:
     return changed if any(e.action == "audit.returned" for e in entries) else set()
 
 
+def _progress(data: services.AuditData) -> dict[str, dict[str, object]]:
+    """Answered questions per domain, as the domain menu shows them (updated after a save)."""
+    out: dict[str, dict[str, object]] = {}
+    for domain in data.framework.domains:
+        done, total = data.progress(domain)
+        if total:
+            out[domain.code] = {
+                "done": done,
+                "total": total,
+                "label": _("%(done)d of %(total)d answered", done=done, total=total),
+                "count": f"{format_decimal(done)}/{format_decimal(total)}",
+            }
+    return out
+
+
 @bp.post("/<int:audit_id>/answers/<code>")
 @_guard
 def autosave(audit_id: int, code: str) -> tuple[Response, int]:
@@ -311,6 +326,7 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
         "problems": _problem_texts(result.problems, ind),
         "warnings": [_problem_text(p) for p in result.warnings],
         "statuses": statuses,
+        "progress": _progress(fresh),
     }
     if result.conflict is not None:
         body["conflict"] = {

@@ -563,3 +563,16 @@ def test_the_plain_form_of_a_submitted_audit_says_it_is_locked(small_world):
     assert "You are not allowed to do that." not in page
     assert "This audit is locked and can no longer be changed." in page
     assert small_world.answer("AA3") is None
+
+
+def test_a_save_returns_the_domain_menu_counts(world):
+    """The page updates the domain menu from the save's answer, without a reload."""
+    before = post(world, "FA5", {"FA5": "yes"}).get_json()["progress"]
+    after = post(world, "FA4", {"FA4": "partly"}).get_json()["progress"]
+    assert after["FA"]["total"] == before["FA"]["total"]
+    assert after["FA"]["done"] == before["FA"]["done"] + 1
+    assert after["FA"]["count"] == f"{after['FA']['done']}/{after['FA']['total']}"
+    assert after["FA"]["label"] == f"{after['FA']['done']} of {after['FA']['total']} answered"
+    assert set(after) == set(before)  # every domain with questions for this unit
+    page = world.client("commander").get(f"/audits/{world.audit}/domains/FA").get_data(as_text=True)
+    assert f'<span class="count">{after["FA"]["count"]}</span>' in page  # the same as a reload

@@ -85,8 +85,11 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     page.goto(_domain(server, "FA"))
     fa1_yes = page.locator("input[name=FA1][value=yes]")
     fa3 = page.locator("input[name=FA3]")
+    count = page.locator("nav.domain-nav li[data-domain=FA] .count")
+    before = count.inner_text()
     page.check("input[name=FA1][value=no]")
     _saved(page)
+    expect(count).not_to_have_text(before)  # the menu counts the answer, without a reload
     expect(page.locator("#q-FA2")).to_be_hidden()
     fa1_yes.check()
     _saved(page)

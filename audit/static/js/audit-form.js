@@ -81,6 +81,22 @@
     }
   };
 
+  // The domain menu's answered counts, as the server counted them after the save.
+  const applyProgress = (progress) => {
+    for (const [domain, info] of Object.entries(progress || {})) {
+      const item = document.querySelector(`.domain-nav li[data-domain="${domain}"]`);
+      if (!item) continue;
+      const bar = item.querySelector("progress");
+      if (bar) {
+        bar.max = info.total;
+        bar.value = info.done;
+        bar.setAttribute("aria-label", info.label);
+      }
+      const count = item.querySelector(".count");
+      if (count) count.textContent = info.count;
+    }
+  };
+
   const describe = (input) => {
     if (Array.isArray(input)) return input.join(", ");
     if (input && typeof input === "object") {
@@ -124,6 +140,7 @@
       showList(`${code}-errors`, []);
       showList(`${code}-warnings`, result.warnings || []);
       applyStatuses(result.statuses);
+      applyProgress(result.progress);
       setStatus(pending().length ? "saving" : "saved");
     } else if (response.status === 409 && result.conflict) {
       if (revision) revision.value = String(result.conflict.revision);
