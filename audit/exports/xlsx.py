@@ -492,8 +492,9 @@ def _readme(book: _Book, title: str, pairs: Sequence[tuple[str, object]]) -> Non
 def _mean_cell(
     book: _Book, ws: Worksheet, row: int, col: int, mean: float | None, units: int, min_units: int
 ) -> None:
-    """A mean over units, or "withheld" when it covers too few units to publish."""
-    if not aggregate_allowed(units, min_units=min_units):
+    """A mean over units, or "withheld" when it covers too few units to publish (or when the
+    caller withheld it, passing no mean for units that exist)."""
+    if not aggregate_allowed(units, min_units=min_units) or (mean is None and units > 0):
         ws.write_string(row, col, book.label("withheld"), book.withheld)
     else:
         _number(ws, row, col, mean, book.score)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -247,6 +248,16 @@ def test_domains_withhold_means_over_too_few_units(donor_wb: openpyxl.Workbook) 
     assert ws.cell(row=4, column=5).value is None
     summary = donor_wb["Summary"]
     assert summary.cell(row=7, column=2).value == "withheld"
+
+
+def test_a_mean_the_caller_withheld_says_so(tmp_path: Path) -> None:
+    """A country's mean withheld beside its institutions comes with no value but its units."""
+    data = replace(donor_summary(), domains=[DomainMean("GP", "Gender policy", None, 7, None)])
+    path = tmp_path / "withheld.xlsx"
+    write_donor_summary(path, data)
+    cell = openpyxl.load_workbook(path)["Domains"].cell(row=2, column=3)
+    assert cell.value == "withheld"
+    assert cell.data_type == "s"
 
 
 def test_sex_tables_never_show_small_counts(donor_wb: openpyxl.Workbook) -> None:
