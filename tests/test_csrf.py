@@ -46,3 +46,16 @@ def test_admin_post_without_token_changes_nothing(csrf_client, make_user):
 def test_logout_and_language_need_the_token_too(csrf_client, make_user):
     assert csrf_client.post("/language", data={"locale": "ar"}).status_code == 400
     assert csrf_client.post("/logout").status_code in (302, 400)  # anonymous: login first
+
+
+def test_asking_for_a_workbook_needs_the_token(csrf_client, make_user):
+    email = make_user(Role.ADMIN)
+    page = csrf_client.get("/login").data.decode()
+    csrf_client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)}
+    )
+    app = csrf_client.application
+    response = csrf_client.post("/exports/", data={"kind": "full_data", "cycle_id": "1"})
+    assert response.status_code == 400
+    assert row_count(app, "exports") == 0
+    assert row_count(app, "outbox") == 0
