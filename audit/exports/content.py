@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from audit.accounts.models import User
 from audit.audits.models import Answer, Audit, AuditCycle
@@ -383,10 +383,9 @@ def donor_summary(
     ]
     sex_tables = []
     order = {ind.code: n for n, ind in enumerate(fw.indicators)}
+    published = rules.gate(tally, parts, ("overall", None))
     for code in sorted(tally.sex, key=lambda c: (order.get(c, len(order)), c)):
-        if not rules.gate(tally, parts, ("overall", None)):
-            break
-        if not rules.sex_table_published(tally, parts, code):
+        if not published or not rules.sex_table_published(tally, parts, code):
             continue
         ind = by_code(fw, code)
         counts = {
@@ -446,15 +445,3 @@ def write_donor_summary(
     progress(0.6)
     xlsx.write_donor_summary(str(target), summary)
     return name
-
-
-def answer_count(cycle: AuditCycle, unit_ids: Sequence[int]) -> int:
-    """How many answers a full data export of this cycle would hold (shown before asking)."""
-    return int(
-        db.session.scalar(
-            select(func.count(Answer.id))
-            .join(Audit, Answer.audit_id == Audit.id)
-            .where(Audit.cycle_id == cycle.id, Audit.unit_id.in_(list(unit_ids)))
-        )
-        or 0
-    )

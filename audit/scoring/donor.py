@@ -58,26 +58,24 @@ class Tally:
     sex_sensitive: dict[str, bool] = field(default_factory=dict)
     trend: dict[int, list[float]] = field(default_factory=dict)  # cycle id -> [sum, n]
 
-    def units(self, figure: Figure) -> int:
-        """How many units a figure covers."""
+    def _sum(self, figure: Figure) -> tuple[float, int]:
+        """The sum of unit scores of a figure and how many units it covers."""
         kind, key = figure
         if kind == "overall":
-            return self.overall_n
+            return self.overall_sum, self.overall_n
         sums = {"domain": self.domains, "recommendation": self.recommendations}.get(
             kind, self.trend
         )
-        return int(sums.get(key, (0.0, 0))[1])
+        total, n = sums.get(key, (0.0, 0))
+        return total, int(n)
+
+    def units(self, figure: Figure) -> int:
+        """How many units a figure covers."""
+        return self._sum(figure)[1]
 
     def mean(self, figure: Figure) -> float | None:
         """The mean of unit scores of a figure (None when no unit has a score)."""
-        kind, key = figure
-        if kind == "overall":
-            total, n = self.overall_sum, self.overall_n
-        else:
-            sums = {"domain": self.domains, "recommendation": self.recommendations}.get(
-                kind, self.trend
-            )
-            total, n = sums.get(key, (0.0, 0))
+        total, n = self._sum(figure)
         return total / n if n else None
 
     def add(self, other: Tally) -> None:

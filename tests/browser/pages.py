@@ -32,8 +32,6 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 #: The impacts that fail the accessibility checks.
 FAILING_IMPACTS = ("serious", "critical")
 ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
-#: The compiled Arabic catalog: until it exists, pages show the English text of the templates.
-ARABIC_CATALOG = ROOT / "audit" / "translations" / "ar" / "LC_MESSAGES" / "messages.mo"
 SAVE_WAIT = 15_000  # ms
 
 
