@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from audit.paths import ROOT
 from config import Config, config_from_env
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(

@@ -11,13 +11,12 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from audit import ROOT
 from audit.accounts import services as accounts
 from audit.accounts.models import Role, User
 from audit.errors import ServiceError
 from audit.extensions import db
+from audit.paths import ROOT, TRANSLATIONS
 
-TRANSLATIONS = ROOT / "audit" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 
 

@@ -8,8 +8,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
 
-from audit import ROOT
 from audit.extensions import babel
+from audit.paths import TRANSLATIONS
 
 RTL_LANGUAGES = frozenset({"ar"})
 
@@ -44,7 +44,7 @@ def pick(text: Mapping[str, str] | None, locale: str | None = None) -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and give templates the language and direction."""
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "audit" / "translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
 
     app.add_template_filter(pick, "pick")

@@ -16,9 +16,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from audit import ROOT
 from audit.accounts.models import Role, User
 from audit.extensions import db
+from audit.paths import ROOT
 
 
 def test_browser_language_is_followed(client):

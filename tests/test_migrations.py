@@ -10,8 +10,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 import audit.models  # noqa: F401 - the whole schema
-from audit import ROOT
 from audit.extensions import db
+from audit.paths import ROOT
 from tests.conftest import make_app
 from tests.services import drop_postgres, postgres_url, require_postgres
 

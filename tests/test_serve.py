@@ -14,8 +14,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from audit import ROOT
 from audit.demo import DEMO_USERS
+from audit.paths import ROOT
 
 
 def _free_port() -> int:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import NotFound
 
 from audit.accounts.models import Role, User
 from audit.audits import values
@@ -63,10 +64,6 @@ def clean_text(text: str | None) -> str:
     if values.CONTROL_CHARACTERS.search(text.replace("\r\n", "\n")):
         raise Refused("control_characters")
     return text
-
-
-class NotFound(Exception):
-    """The audit, indicator or object does not exist for this user (the view answers 404)."""
 
 
 # --- reading ----------------------------------------------------------------------------------

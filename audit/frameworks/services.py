@@ -7,7 +7,6 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from audit import ROOT
 from audit.extensions import db
 from audit.frameworks import spec
 from audit.frameworks.models import (
@@ -16,9 +15,10 @@ from audit.frameworks.models import (
     IndicatorLink,
     LinkStrength,
 )
+from audit.paths import SHIPPED_FRAMEWORKS
 
 #: The framework versions shipped with WPS Audit.
-SHIPPED = ROOT / "audit" / "frameworks" / "data"
+SHIPPED = SHIPPED_FRAMEWORKS
 
 
 class FrameworkInvalid(Exception):

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from audit import ROOT
+from audit.paths import ROOT
 from tests.conftest import PASSWORD
 from tests.services import unavailable
 

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from audit import ROOT
+from audit.paths import ROOT
 from tests.browser.conftest import SCREENSHOTS, Server
 from tests.conftest import PASSWORD
 from tests.services import unavailable

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from audit import ROOT
+from audit.paths import ROOT
 from audit.scoring.charts import BAND_FILLS
 from tests.browser.conftest import Server
 from tests.conftest import PASSWORD

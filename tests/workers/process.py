@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import BinaryIO
 
-from audit import ROOT
+from audit.paths import ROOT
 
 
 def start_worker(env: dict[str, str], log: BinaryIO) -> subprocess.Popen[bytes]:

@@ -15,7 +15,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from audit import ROOT, create_app
+from audit import create_app
 from audit.accounts import services as accounts
 from audit.accounts.models import Role
 from audit.audits import services as audits
@@ -26,6 +26,7 @@ from audit.orgs import services as orgs
 from audit.orgs.models import InstitutionKind, UnitType
 from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
+from audit.paths import ROOT
 from audit.scoring.models import ScorecardSnapshot
 from config import DevelopmentConfig
 from tests.services import (
