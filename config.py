@@ -81,6 +81,10 @@ class Config:
     #: export down with it so that they can kill the worker half-way through.
     EXPORT_STEP_DELAY_MS = _env_int("EXPORT_STEP_DELAY_MS", 0)
 
+    #: Evidence uploads: where files are kept (None: instance/evidence) and the largest accepted.
+    EVIDENCE_FOLDER: str | None = _env("EVIDENCE_FOLDER")
+    EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
     CELERY: dict[str, Any] = {}
 
     @classmethod

@@ -11,11 +11,12 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from audit import transactions
 from audit.accounts import services as accounts
 from audit.accounts.models import Role, User
-from audit.errors import ServiceError
 from audit.extensions import db
 from audit.paths import ROOT, TRANSLATIONS
+from audit.refusals import Refused
 
 POT = TRANSLATIONS / "messages.pot"
 
@@ -31,6 +32,7 @@ def _print_demo_logins() -> None:
 @click.command("setup")
 @with_appcontext
 @click.option("--demo", is_flag=True, help="Load the demo data when the database has no users.")
+@transactions.command
 def setup_command(demo: bool) -> None:
     """Upgrade the schema (Alembic), load the shipped frameworks, optionally add demo data."""
     upgrade()
@@ -56,6 +58,7 @@ def demo_group() -> None:
 
 
 @demo_group.command("load")
+@transactions.command
 def demo_load() -> None:
     """Load the demo countries, institutions, units and users (once)."""
     from audit.demo import load_demo
@@ -74,13 +77,14 @@ def users_group() -> None:
 @click.option("--name", required=True)
 @click.option("--admin", is_flag=True, help="Make the user an administrator.")
 @click.password_option()
+@transactions.command
 def users_create(email: str, name: str, admin: bool, password: str) -> None:
     """Create a user (prompts for the password)."""
     try:
         user = accounts.create_user(None, email=email, name=name, password=password)
         if admin:
             accounts.assign_role(None, user, Role.ADMIN)
-    except ServiceError as error:
+    except Refused as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Created {user.email}" + (" (administrator)" if admin else ""))
 
@@ -150,6 +154,7 @@ def outbox_group() -> None:
 
 
 @outbox_group.command("sweep")
+@transactions.command
 def outbox_sweep() -> None:
     """Send again the work that never reached a worker (for cron, where beat is not run)."""
     from audit.outbox.services import pending, sweep
@@ -165,6 +170,7 @@ def exports_group() -> None:
 
 
 @exports_group.command("cleanup")
+@transactions.command
 def exports_cleanup() -> None:
     """Delete expired workbooks (for cron, where beat is not run)."""
     from audit.exports.services import cleanup

@@ -25,6 +25,7 @@ from audit.accounts.models import Role
 from audit.extensions import db
 from audit.orgs import services as orgs
 from audit.orgs.models import InstitutionKind, UnitType
+from audit.transactions import unit_of_work
 from config import TestingConfig
 from tests.services import drop_postgres, postgres_url, require_postgres
 
@@ -48,7 +49,7 @@ def _close_connections() -> Iterator[None]:
     yield
     while _apps:
         app = _apps.pop()
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             db.session.remove()
             db.engine.dispose()
 
@@ -64,7 +65,7 @@ def database_url(
         url = postgres_url("wps_audit_test")
         require_postgres(url, fresh=True)
     app = make_app(url, tmp_path_factory.mktemp("instance"))
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.drop_all()
         db.create_all()
         db.engine.dispose()
@@ -78,7 +79,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """A fresh app per test; every row is deleted afterwards."""
     app = make_app(database_url, tmp_path / "instance")
     yield app
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.remove()
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
@@ -109,7 +110,7 @@ class Org:
 @pytest.fixture
 def org(app: Flask) -> Org:
     """Police HQ → region → stations A and B; an army with one barracks."""
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         country = orgs.save_country(None, None, "LB", "Lebanon")
         police = orgs.save_institution(None, None, country.id, "Police", InstitutionKind.POLICE)
         army = orgs.save_institution(None, None, country.id, "Army", InstitutionKind.ARMED_FORCES)
@@ -149,7 +150,7 @@ def make_user(app: Flask) -> UserFactory:
 
     def factory(role: Role | None = None, **scope: int) -> str:
         email = f"user{next(counter)}@example.org"
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             user = accounts.create_user(
                 None, email=email, name=email.split("@")[0], password=PASSWORD
             )
@@ -190,5 +191,5 @@ def csrf_token(html: str) -> str:
 
 def row_count(app: Flask, table: str) -> int:
     """How many rows a table holds (to show that a refused request changed nothing)."""
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         return int(db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())

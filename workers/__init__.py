@@ -8,6 +8,8 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask
 
+from audit.transactions import unit_of_work
+
 #: Task modules the worker imports at start-up (the web process imports them when it sends).
 TASK_MODULES = ["workers.system", "workers.scoring", "workers.exports"]
 
@@ -16,8 +18,11 @@ def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app from app.config["CELERY"] and keep it in app.extensions."""
 
     class FlaskTask(Task):  # type: ignore[misc]
+        """Every task runs in the app context as one unit of work: committed when it returns,
+        rolled back when it raises (then Celery's retry policy decides what happens next)."""
+
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
+            with app.app_context(), unit_of_work():
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)

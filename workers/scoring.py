@@ -6,12 +6,11 @@ from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from audit.outbox import services as outbox
-from audit.scoring import SCORECARD_TASK
 from audit.scoring import services as scoring
 
 
 @shared_task(
-    name=SCORECARD_TASK,
+    name=scoring.TASK,
     acks_late=True,  # safe: the work is idempotent (one snapshot per outbox message)
     autoretry_for=(OperationalError, ConnectionError),
     retry_backoff=True,

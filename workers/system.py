@@ -7,11 +7,11 @@ import socket
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
-from audit.system.services import record_heartbeat
+from audit.system.services import HEARTBEAT_TASK, record_heartbeat
 
 
 @shared_task(
-    name="audit.system.heartbeat",
+    name=HEARTBEAT_TASK,
     acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,

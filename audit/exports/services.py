@@ -22,8 +22,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from werkzeug.exceptions import NotFound
 
+from audit import transactions
+from audit.access.scope import Can, abilities, funded_scope, visible_unit_ids
 from audit.accounts.models import Role, User
 from audit.audits.models import Audit, AuditCycle
 from audit.db import utcnow
@@ -31,7 +34,6 @@ from audit.exports import content
 from audit.exports.models import Export, ExportKind, ExportStatus
 from audit.extensions import db
 from audit.orgs.models import Country, Institution
-from audit.orgs.scope import Can, abilities, funded_scope, visible_unit_ids
 from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
 
@@ -41,17 +43,13 @@ TASK = "audit.exports.build"
 PARTIAL_MAX_AGE = dt.timedelta(days=1)
 
 
-class NotAllowed(Exception):
-    """The user may not ask for (or see) this export; views answer 404."""
-
-
-class Lost(Exception):
-    """Another worker holds the job's lease: this delivery leaves it alone."""
+#: The user may not ask for (or see) this export: it does not exist for them (a 404).
+NotAllowed = NotFound
 
 
 def folder() -> Path:
     """Where workbooks are kept (EXPORT_FOLDER, default instance/exports)."""
-    configured = current_app.config.get("EXPORT_FOLDER")
+    configured = current_app.config["EXPORT_FOLDER"]
     path = Path(configured) if configured else Path(current_app.instance_path) / "exports"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -111,7 +109,7 @@ def check(user: User, kind: ExportKind, params: dict[str, Any]) -> None:
 
 
 def request_export(user: User, kind: ExportKind, params: dict[str, Any], locale: str) -> Export:
-    """Record an export and its outbox message (the caller commits, then dispatches)."""
+    """Record an export and its outbox message; the worker is asked once this commits."""
     if kind is ExportKind.FULL_DATA:
         # The units fixed now: the workbook holds what the adviser could see when asking.
         params = {**params, "unit_ids": sorted(db.session.scalars(visible_unit_ids(user)))}
@@ -156,20 +154,42 @@ def file_path(export: Export) -> Path | None:
 # --- the worker's side ---------------------------------------------------------------------
 
 
-def _take(export: Export, now: dt.datetime) -> None:
-    """Claim the job for this worker (raises Lost while another worker's lease runs)."""
-    if export.status is ExportStatus.RUNNING and export.lease_until and export.lease_until > now:
-        raise Lost
-    export.status = ExportStatus.RUNNING
-    export.attempts += 1
-    export.started_at = now
-    export.progress = 0
-    export.error = None
-    export.lease_until = now + _lease()
-
-
 def _lease() -> dt.timedelta:
-    return dt.timedelta(seconds=int(current_app.config.get("EXPORT_LEASE_SECONDS", 120)))
+    return dt.timedelta(seconds=int(current_app.config["EXPORT_LEASE_SECONDS"]))
+
+
+def _claim(export_id: int) -> bool:
+    """Take the job for this worker in a transaction of its own (so other workers see the
+    lease at once); False while another worker's lease still runs."""
+    now = utcnow()
+    with transactions.separately() as session:
+        taken = session.execute(
+            update(Export)
+            .where(Export.id == export_id)
+            .where(
+                or_(
+                    Export.status != ExportStatus.RUNNING,
+                    Export.lease_until.is_(None),
+                    Export.lease_until <= now,
+                )
+            )
+            .values(
+                status=ExportStatus.RUNNING,
+                attempts=Export.attempts + 1,
+                started_at=now,
+                progress=0,
+                error=None,
+                lease_until=now + _lease(),
+            )
+        )
+        return bool(taken.rowcount)
+
+
+def _fresh(export_id: int) -> Export | None:
+    """The export as stored now (None if it was deleted with its requester meanwhile)."""
+    return db.session.scalar(
+        select(Export).where(Export.id == export_id).execution_options(populate_existing=True)
+    )
 
 
 def run(message_id: int) -> Export | None:
@@ -181,84 +201,95 @@ def run(message_id: int) -> Export | None:
     export = db.session.get(Export, message.payload.get("export_id") or 0)
     if export is None or export.finished or message.done_at is not None:
         outbox.complete(message_id)
-        db.session.commit()
         return export
-    max_attempts = int(current_app.config.get("EXPORT_MAX_ATTEMPTS", 3))
-    if export.attempts >= max_attempts:
+    if export.attempts >= int(current_app.config["EXPORT_MAX_ATTEMPTS"]):
         export.status = ExportStatus.FAILED
         export.finished_at = utcnow()
         export.error = export.error or "gave up"
         outbox.complete(message_id)
-        db.session.commit()
         return export
-    try:
-        _take(export, utcnow())
-    except Lost:
-        db.session.rollback()
-        return export
-    db.session.commit()
-
     export_id = export.id
+    if not _claim(export_id):
+        return export
     final_name = f"{export_id}-{secrets.token_hex(16)}.xlsx"
     partial = folder() / (final_name + ".part")
     try:
-        requester = db.session.get(User, export.requested_by_id)
-        if requester is None:
-            raise NotAllowed
-        check(requester, export.kind, export.params)  # still allowed when it runs
-        with force_locale(export.locale):
-            filename = _write(export, requester, partial, _progress_reporter(export_id))
-        with partial.open("rb") as handle:
-            os.fsync(handle.fileno())
+        filename = _build(export_id, partial)
         os.replace(partial, folder() / final_name)
     except Exception as error:
-        db.session.rollback()
         partial.unlink(missing_ok=True)
-        export = db.session.get(Export, export_id)
-        if export is None:  # deleted with its requester meanwhile
-            outbox.complete(message_id)
-            db.session.commit()
-            return None
+        db.session.rollback()
+        refused = isinstance(error, NotFound | content.NothingToExport)
+        if not _record_failure(export_id, message_id, error, final=refused):
+            return None  # deleted with its requester meanwhile
+        if refused:  # trying again would not change the answer
+            return _fresh(export_id)
+        raise
+    return _finish(export_id, message_id, final_name, filename)
+
+
+def _build(export_id: int, partial: Path) -> str:
+    """Write the workbook to its temporary name (flushed to disk); give its download name."""
+    export = _fresh(export_id)
+    requester = db.session.get(User, export.requested_by_id) if export else None
+    if export is None or requester is None:
+        raise NotAllowed
+    check(requester, export.kind, export.params)  # still allowed when it runs
+    with force_locale(export.locale):
+        filename = _write(export, requester, partial, _progress_reporter(export_id))
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    return filename
+
+
+def _record_failure(export_id: int, message_id: int, error: Exception, *, final: bool) -> bool:
+    """Store what went wrong on its own (the task's transaction rolls back when it raises): the
+    job fails when `final` or out of attempts, else waits for the sweep to send it again.
+    False when the export is gone (deleted with its requester meanwhile)."""
+    with transactions.separately() as session:
+        export = session.get(Export, export_id)
+        if export is None:
+            outbox.complete(message_id, session)
+            return False
         export.lease_until = None
-        final = isinstance(error, NotAllowed | content.NothingToExport)
-        if final or export.attempts >= max_attempts:
+        if final or export.attempts >= int(current_app.config["EXPORT_MAX_ATTEMPTS"]):
             export.status = ExportStatus.FAILED
             export.finished_at = utcnow()
-            outbox.complete(message_id)
+            outbox.complete(message_id, session)
         else:
             export.status = ExportStatus.PENDING  # the outbox sweep sends it again
         export.error = f"{error.__class__.__name__}: {error}"[:2000]
-        db.session.commit()
-        current_app.logger.warning("Export %s failed: %s", export_id, export.error)
-        if final:
-            return export
-        raise
+    current_app.logger.warning("Export %s failed: %s", export_id, error)
+    return True
+
+
+def _finish(export_id: int, message_id: int, final_name: str, filename: str) -> Export | None:
+    """Record the finished file (committed with the task)."""
     stored = folder() / final_name
-    export = db.session.get(Export, export_id)
+    export = _fresh(export_id)
+    outbox.complete(message_id)
     if export is None:  # deleted with its requester meanwhile
         stored.unlink(missing_ok=True)
-        outbox.complete(message_id)
-        db.session.commit()
         return None
     export.status = ExportStatus.DONE
     export.progress = 100
     export.path = final_name
     export.filename = filename
     export.size = stored.stat().st_size
-    export.checksum = _sha256(stored)
+    with stored.open("rb") as handle:
+        export.checksum = hashlib.file_digest(handle, "sha256").hexdigest()
     export.finished_at = utcnow()
     export.lease_until = None
     export.expires_at = export.finished_at + dt.timedelta(
-        hours=int(current_app.config.get("EXPORT_TTL_HOURS", 7 * 24))
+        hours=int(current_app.config["EXPORT_TTL_HOURS"])
     )
-    outbox.complete(message_id)
-    db.session.commit()
     return export
 
 
 def _progress_reporter(export_id: int) -> Callable[[float], None]:
-    """A callback for the content builders: stores progress (0-1) and renews the lease."""
-    delay = int(current_app.config.get("EXPORT_STEP_DELAY_MS", 0)) / 1000
+    """A callback for the content builders: stores progress (0-1) and renews the lease, each
+    time in a short transaction of its own so the page that polls sees it at once."""
+    delay = int(current_app.config["EXPORT_STEP_DELAY_MS"]) / 1000
     last = {"percent": -1}
 
     def report(fraction: float) -> None:
@@ -266,12 +297,12 @@ def _progress_reporter(export_id: int) -> Callable[[float], None]:
         if percent == last["percent"]:
             return
         last["percent"] = percent
-        db.session.execute(
-            Export.__table__.update()
-            .where(Export.id == export_id)
-            .values(progress=percent, lease_until=utcnow() + _lease())
-        )
-        db.session.commit()
+        with transactions.separately() as session:
+            session.execute(
+                update(Export)
+                .where(Export.id == export_id)
+                .values(progress=percent, lease_until=utcnow() + _lease())
+            )
         if delay:
             time.sleep(delay)
 
@@ -297,14 +328,6 @@ def _write(export: Export, requester: User, target: Path, progress: Callable[[fl
     return content.filename(_("donor-summary"), name, cycle.name)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def cleanup(now: dt.datetime | None = None) -> int:
     """Delete expired workbooks (and left-over temporary files); give how many jobs expired."""
     now = now or utcnow()
@@ -313,12 +336,12 @@ def cleanup(now: dt.datetime | None = None) -> int:
             select(Export).where(Export.status == ExportStatus.DONE, Export.expires_at < now)
         )
     )
+    files = [folder() / export.path for export in expired if export.path]
     for export in expired:
-        if export.path:
-            (folder() / export.path).unlink(missing_ok=True)
         export.status = ExportStatus.EXPIRED
         export.path = None
-    db.session.commit()
+    # The files go once the rows say "expired": a rolled-back clean-up leaves both in place.
+    transactions.after_commit(db.session(), lambda: [f.unlink(missing_ok=True) for f in files])
     cutoff = time.time() - PARTIAL_MAX_AGE.total_seconds()
     for partial in folder().glob("*.part"):
         if partial.stat().st_mtime < cutoff:

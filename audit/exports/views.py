@@ -16,7 +16,6 @@ from audit.audits.models import Audit
 from audit.exports import services as exports
 from audit.exports.models import Export, ExportKind, ExportStatus
 from audit.extensions import db
-from audit.outbox import services as outbox
 from audit.scoring import services as scoring
 from forms.exports import ExportRequestForm
 
@@ -93,21 +92,11 @@ def create() -> Response:
     if kind is ExportKind.UNIT_SCORECARD:
         audit = db.session.get(Audit, params["audit_id"])
         if audit is not None and scoring.latest(audit) is None:
-            try:
-                exports.check(current_user, kind, params)
-            except exports.NotAllowed:
-                abort(404)
+            exports.check(current_user, kind, params)  # outside the user's scope: 404
             flash(_("This audit has no scorecard yet: it is made when the audit is submitted."))
             return redirect(url_for("scorecards.unit", audit_id=audit.id))
-    try:
-        export = exports.request_export(current_user, kind, params, str(get_locale()))
-    except exports.NotAllowed:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
-    export_id = export.id
-    outbox.dispatch([export.params["outbox_id"]])
-    return redirect(url_for("exports.show", export_id=export_id))
+    export = exports.request_export(current_user, kind, params, str(get_locale()))
+    return redirect(url_for("exports.show", export_id=export.id))
 
 
 @bp.get("/<int:export_id>")

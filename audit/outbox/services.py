@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
+from audit import transactions
 from audit.db import utcnow
 from audit.extensions import db
 from audit.outbox.models import OutboxMessage
@@ -18,42 +20,50 @@ STALE_AFTER = dt.timedelta(minutes=5)
 
 
 def add(task: str, **payload: Any) -> OutboxMessage:
-    """Record work in the current transaction (the caller commits it with its change)."""
+    """Record work in the current transaction; it is sent to the broker once that transaction
+    commits (and never, if it rolls back)."""
     message = OutboxMessage(task=task, payload=payload)
     db.session.add(message)
     db.session.flush()
+    message_id = message.id
+    transactions.after_commit(db.session(), lambda: dispatch([message_id]))
     return message
 
 
 def dispatch(ids: Iterable[int]) -> int:
-    """Hand messages to the broker (after their commit). A broker that is down is not an error
-    for the person who asked: the message stays in the outbox and the sweep sends it later.
-    Returns how many reached the broker."""
+    """Hand committed messages to the broker. A broker that is down is not an error for the
+    person who asked: the message stays in the outbox and the sweep sends it later. Each
+    message's bookkeeping is its own short transaction. Returns how many reached the broker."""
     celery = current_app.extensions["celery"]
     sent = 0
     for message_id in list(ids):
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.done_at is not None:
-            continue
-        message.attempts += 1
+        with transactions.separately() as session:
+            message = session.get(OutboxMessage, message_id)
+            if message is None or message.done_at is not None:
+                continue
+            task = message.task
         try:
             # In the embedded default (no broker) this runs the task right here, in-process.
-            celery.tasks[message.task].apply_async(args=[message.id], retry=False)
+            celery.tasks[task].apply_async(args=[message_id], retry=False)
         except Exception as error:  # the broker or the task failed: keep it for the sweep
-            db.session.rollback()
-            message = db.session.get(OutboxMessage, message_id)
-            if message is None:
-                continue
-            message.attempts += 1
-            message.last_error = f"{error.__class__.__name__}: {error}"[:2000]
             current_app.logger.warning("Outbox message %s not sent: %s", message_id, error)
+            _note_attempt(message_id, error=f"{error.__class__.__name__}: {error}"[:2000])
         else:
-            message = db.session.get(OutboxMessage, message_id) or message
-            if message.done_at is None:
-                message.sent_at = utcnow()
+            _note_attempt(message_id, error=None)
             sent += 1
-        db.session.commit()
     return sent
+
+
+def _note_attempt(message_id: int, *, error: str | None) -> None:
+    with transactions.separately() as session:
+        message = session.get(OutboxMessage, message_id)
+        if message is None:
+            return
+        message.attempts += 1
+        if error is not None:
+            message.last_error = error
+        elif message.done_at is None:
+            message.sent_at = utcnow()
 
 
 def pending(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
@@ -74,8 +84,8 @@ def sweep(stale_after: dt.timedelta = STALE_AFTER) -> int:
     return dispatch(pending(stale_after))
 
 
-def complete(message_id: int) -> None:
-    """Mark a message done, in the worker's transaction (the caller commits)."""
-    message = db.session.get(OutboxMessage, message_id)
+def complete(message_id: int, session: Session | None = None) -> None:
+    """Mark a message done, in the worker's transaction (or the one of `session`)."""
+    message = (session or db.session).get(OutboxMessage, message_id)
     if message is not None and message.done_at is None:
         message.done_at = utcnow()

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from audit.accounts.access import admin_required
+from audit.access.roles import admin_required
 from audit.activity.models import ActivityEvent
-from audit.db import utcnow
 from audit.extensions import db
-from audit.system.services import latest_heartbeat
+from audit.system.services import latest_heartbeat, request_heartbeat
 from forms.base import BaseForm
 
 bp = Blueprint("system", __name__)
@@ -32,10 +29,8 @@ def status() -> str:
 @admin_required
 def ping() -> Response:
     """Queue a heartbeat task; a live worker records it within seconds."""
-    from workers.system import heartbeat
-
     if BaseForm().validate_on_submit():
-        heartbeat.delay(secrets.token_hex(16), utcnow().isoformat())
+        request_heartbeat()
         flash(
             _("A heartbeat has been sent to the workers. Reload this page in a few seconds."),
             "info",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Any
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -21,8 +22,10 @@ from audit.db import utcnow
 from audit.exports import services as exports
 from audit.exports.models import Export, ExportKind, ExportStatus
 from audit.extensions import db
+from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
 from audit.scoring import services as scoring
+from audit.transactions import unit_of_work
 from tests.audits.conftest import World, fill_small
 from tests.conftest import UserFactory
 from tests.scoring.test_portfolio import SUMS, K, Portfolio, three  # noqa: F401 - a fixture
@@ -35,7 +38,7 @@ def ask(world: World, who: str, **form: Any) -> Any:
 
 
 def exports_of(world: World) -> list[Export]:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         found = list(db.session.scalars(select(Export).order_by(Export.id)))
         for export in found:
             db.session.expunge(export)
@@ -90,7 +93,7 @@ def test_commander_downloads_the_unit_scorecard(validated: World) -> None:
 
     book = workbook(world, "commander", export.id)
     assert book.sheetnames == ["Read me", "Scorecard", "Benchmark", "Indicators"]
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         snapshot = scoring.latest(db.session.get(Audit, world.audit))
         overall = snapshot.overall_score
     sheet = book["Scorecard"]
@@ -130,7 +133,7 @@ def test_access_is_checked_again_at_download(validated: World) -> None:
     world = validated
     ask(world, "commander", kind="unit_scorecard", audit_id=world.audit)
     [export] = exports_of(world)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         commander = world.user("commander")
         db.session.execute(delete(RoleAssignment).where(RoleAssignment.user_id == commander.id))
         db.session.commit()
@@ -139,7 +142,7 @@ def test_access_is_checked_again_at_download(validated: World) -> None:
 
 def test_arabic_workbooks_are_right_to_left(validated: World) -> None:
     world = validated
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         world.user("commander").locale = "ar"
         db.session.commit()
     ask(world, "commander", kind="unit_scorecard", audit_id=world.audit)
@@ -154,7 +157,7 @@ def test_arabic_workbooks_are_right_to_left(validated: World) -> None:
 
 def test_adviser_downloads_every_answer(validated: World) -> None:
     world = validated
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         cycle_id = db.session.get(Audit, world.audit).cycle_id
     assert ask(world, "adviser", kind="full_data", cycle_id=cycle_id).status_code == 302
     [export] = exports_of(world)
@@ -175,7 +178,7 @@ def test_adviser_downloads_every_answer(validated: World) -> None:
 
 def test_full_data_is_for_advisers_and_admins(validated: World) -> None:
     world = validated
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         cycle_id = db.session.get(Audit, world.audit).cycle_id
     assert ask(world, "commander", kind="full_data", cycle_id=cycle_id).status_code == 404
     assert ask(world, "admin", kind="full_data", cycle_id=cycle_id).status_code == 302
@@ -304,7 +307,11 @@ def test_the_list_shows_my_workbooks_only(validated: World) -> None:
 
 def _queued(world: World, kind: ExportKind = ExportKind.UNIT_SCORECARD) -> tuple[int, int]:
     """An export recorded with its outbox message but not sent (as when Redis is down)."""
-    with world.app.app_context():
+    with (
+        world.app.app_context(),
+        unit_of_work(),
+        mock.patch.object(outbox, "dispatch", return_value=0),
+    ):
         export = exports.request_export(
             world.user("commander"), kind, {"audit_id": world.audit}, "en"
         )
@@ -313,7 +320,7 @@ def _queued(world: World, kind: ExportKind = ExportKind.UNIT_SCORECARD) -> tuple
 
 
 def _get(world: World, export_id: int) -> Export:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         export = db.session.get(Export, export_id)
         db.session.expunge(export)
         return export
@@ -322,7 +329,7 @@ def _get(world: World, export_id: int) -> Export:
 def test_running_twice_gives_one_file(validated: World) -> None:
     world = validated
     export_id, message_id = _queued(world)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         exports.run(message_id)
         exports.run(message_id)
         files = sorted(p.name for p in exports.folder().iterdir())
@@ -337,7 +344,7 @@ def test_running_twice_gives_one_file(validated: World) -> None:
 def test_a_job_whose_worker_was_lost_is_taken_over(validated: World) -> None:
     world = validated
     export_id, message_id = _queued(world)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         export = db.session.get(Export, export_id)
         export.status, export.attempts = ExportStatus.RUNNING, 1
         export.lease_until = utcnow() + dt.timedelta(minutes=1)  # a live worker holds it
@@ -364,7 +371,7 @@ def test_a_failing_export_is_retried_then_given_up(
         raise OSError("disk full")
 
     monkeypatch.setattr(exports, "_write", broken)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         for attempt in range(1, 4):
             with pytest.raises(OSError, match="disk full"):
                 exports.run(message_id)
@@ -382,14 +389,14 @@ def test_expired_workbooks_are_deleted(validated: World) -> None:
     world = validated
     ask(world, "commander", kind="unit_scorecard", audit_id=world.audit)
     [export] = exports_of(world)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         path = exports.folder() / export.path
         assert path.is_file()
         assert exports.cleanup(now=utcnow()) == 0
         assert exports.cleanup(now=utcnow() + dt.timedelta(days=8)) == 1
-        assert not path.exists()
         assert db.session.get(Export, export.id).status is ExportStatus.EXPIRED
         count = db.session.scalar(select(func.count(Export.id)))
+    assert not path.exists()  # deleted once the rows saying "expired" have committed
     assert count == 1
     response = world.client("commander").get(f"/exports/{export.id}/download")
     assert response.status_code == 302
@@ -400,7 +407,7 @@ def test_injection_typed_as_an_answer_stays_text(small_world: World) -> None:
     world = small_world
     fill_small(world)
     payload = '=HYPERLINK("http://evil.example","x")'
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, world.audit)
         cycle_id = audit.cycle_id
     # A free-text answer of the small framework.

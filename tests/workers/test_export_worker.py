@@ -26,6 +26,7 @@ from audit.orgs import services as orgs
 from audit.orgs.models import Unit, UnitType
 from audit.outbox import services as outbox
 from audit.scoring.models import ScorecardSnapshot
+from audit.transactions import unit_of_work
 from config import DevelopmentConfig
 from tests.services import REDIS_URL
 from tests.workers.process import start_worker, stop_worker
@@ -58,7 +59,7 @@ def _client(app: Flask, email: str) -> FlaskClient:
 
 
 def _export(app: Flask, export_id: int) -> Export:
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         export = db.session.get(Export, export_id)
         db.session.expunge(export)
         db.session.remove()
@@ -101,7 +102,7 @@ def test_export_with_a_real_worker(database: str, tmp_path: Path) -> None:  # no
     second = None
     try:
         audit_id = _submit_an_audit(app)  # the worker writes its scorecard
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             count = lambda: db.session.scalar(select(func.count(ScorecardSnapshot.id)))  # noqa: E731
             _wait(lambda: (db.session.expire_all(), count())[1] == 1, first, logs[0])
             unit = db.session.get(Audit, audit_id).unit
@@ -170,14 +171,14 @@ def test_export_with_a_real_worker(database: str, tmp_path: Path) -> None:  # no
         assert lost.status is ExportStatus.RUNNING
         assert lost.attempts == 1
         second = start_worker(env | {"EXPORT_STEP_DELAY_MS": "0"}, handles[1])
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             assert outbox.sweep(stale_after=outbox.STALE_AFTER * 0) >= 1
             db.session.remove()
         _wait(lambda: _export(app, export_id).status is ExportStatus.DONE, second, logs[1])
         done = _export(app, export_id)
         assert done.attempts == 2
         assert done.progress == 100
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             folder = exports.folder()
         assert (folder / done.path).is_file()
         assert list(folder.glob("*.part")) == []  # the half-written file is never kept
@@ -191,6 +192,6 @@ def test_export_with_a_real_worker(database: str, tmp_path: Path) -> None:  # no
                 stop_worker(worker)
         for handle in handles:
             handle.close()
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             db.session.remove()
             db.engine.dispose()

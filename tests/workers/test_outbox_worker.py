@@ -28,6 +28,7 @@ from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
 from audit.paths import ROOT
 from audit.scoring.models import ScorecardSnapshot
+from audit.transactions import unit_of_work
 from config import DevelopmentConfig
 from tests.services import (
     REDIS_URL,
@@ -77,7 +78,7 @@ def _app(database: str, redis_url: str, instance: Path) -> Flask:
 
 def _submit_an_audit(app: Flask) -> int:
     """A station, its commander, a cycle on a small framework, every answer, then submit."""
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         upgrade()
         version = frameworks.load(FRAMEWORK).version
         country = orgs.save_country(None, None, "IQ", "Iraq")
@@ -125,7 +126,7 @@ def _submit_an_audit(app: Flask) -> int:
 
 
 def _snapshots(app: Flask) -> int:
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         count = db.session.scalar(select(func.count()).select_from(ScorecardSnapshot))
         db.session.remove()
         return int(count)
@@ -144,7 +145,7 @@ def _wait(predicate, worker, log_path: Path, seconds: float = 90) -> None:  # ty
 def test_outbox_survives_redis_down_and_the_sweep_delivers_once(database, tmp_path):
     down = _app(database, DEAD_REDIS, tmp_path / "instance")
     audit_id = _submit_an_audit(down)
-    with down.app_context():
+    with down.app_context(), unit_of_work():
         message = db.session.scalars(select(OutboxMessage)).one()
         message_id = message.id
         assert message.sent_at is None
@@ -167,11 +168,11 @@ def test_outbox_survives_redis_down_and_the_sweep_delivers_once(database, tmp_pa
     with log_path.open("wb") as log:
         worker = start_worker(env, log)
         try:
-            with up.app_context():
+            with up.app_context(), unit_of_work():
                 assert outbox.pending() == [message_id]
                 assert outbox.sweep() == 1
             _wait(lambda: _snapshots(up) == 1, worker, log_path)
-            with up.app_context():
+            with up.app_context(), unit_of_work():
                 db.session.expire_all()
                 assert db.session.get(OutboxMessage, message_id).done_at is not None
                 # The same work delivered twice more (a redelivery, a duplicate sweep).
@@ -185,6 +186,6 @@ def test_outbox_survives_redis_down_and_the_sweep_delivers_once(database, tmp_pa
         finally:
             stop_worker(worker)
             for app in (up, down):
-                with app.app_context():
+                with app.app_context(), unit_of_work():
                     db.session.remove()
                     db.engine.dispose()

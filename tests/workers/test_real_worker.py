@@ -15,6 +15,7 @@ from audit import create_app
 from audit.db import utcnow
 from audit.extensions import db
 from audit.system.models import WorkerHeartbeat
+from audit.transactions import unit_of_work
 from config import DevelopmentConfig
 from tests.services import (
     REDIS_URL,
@@ -52,7 +53,7 @@ def test_task_through_redis_runs_in_a_worker_process_and_writes_postgres(worker_
         {k: v for k, v in worker_env.items() if k in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")},
     )
     assert app.config["CELERY"].get("task_always_eager") is None  # really through the broker
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         upgrade()
     log = tmp_path / "worker.log"
     log_file = log.open("wb")
@@ -66,7 +67,7 @@ def test_task_through_redis_runs_in_a_worker_process_and_writes_postgres(worker_
         while beat is None and time.monotonic() < deadline:
             assert worker.poll() is None, log.read_text()
             time.sleep(0.5)
-            with app.app_context():
+            with app.app_context(), unit_of_work():
                 beat = db.session.scalar(
                     select(WorkerHeartbeat).where(WorkerHeartbeat.token == token)
                 )
@@ -77,7 +78,7 @@ def test_task_through_redis_runs_in_a_worker_process_and_writes_postgres(worker_
     finally:
         stop_worker(worker)
         log_file.close()
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             db.engine.dispose()
     assert "audit.system.heartbeat" in log.read_text()
 
@@ -85,7 +86,7 @@ def test_task_through_redis_runs_in_a_worker_process_and_writes_postgres(worker_
 def test_running_the_heartbeat_twice_records_it_once(app):
     from audit.system.services import record_heartbeat
 
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         when = utcnow().isoformat()
         first = record_heartbeat("same-token", when, "host-a")
         second = record_heartbeat("same-token", when, "host-b")
