@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from audit.access.roles import Role
 from audit.db import Base, created_at, enum_column, intpk, str200
-from audit.orgs.models import Country, Institution, Unit
-
-
-class Role(enum.StrEnum):
-    """What a person does in WPS Audit."""
-
-    ADMIN = "admin"
-    COMMANDER = "commander"
-    ADVISER = "adviser"
-    DONOR = "donor"
 
 
 def new_login_token() -> str:
@@ -113,9 +103,11 @@ class RoleAssignment(Base):
     created_at: Mapped[created_at]
 
     user: Mapped[User] = relationship(back_populates="assignments")
-    unit: Mapped[Unit | None] = relationship()
-    institution: Mapped[Institution | None] = relationship()
-    country: Mapped[Country | None] = relationship()
+    # Named, not imported: audit.orgs sits below accounts (it must not import it back), and the
+    # registry resolves the names once every model is loaded.
+    unit = relationship("Unit")
+    institution = relationship("Institution")
+    country = relationship("Country")
 
     @property
     def scope_label(self) -> str:

@@ -1,18 +1,22 @@
-"""Accounts: signing in, passwords, languages and role assignments."""
+"""Accounts: signing in, passwords, languages and role assignments.
+
+These functions change and flush; the request, task or command around them commits.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from audit.accounts.models import Role, RoleAssignment, User, new_login_token
 from audit.accounts.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from audit.activity.services import record
 from audit.db import utcnow
-from audit.errors import ServiceError
 from audit.extensions import db
 from audit.orgs.models import Country, Institution, Unit
+from audit.refusals import Refused
 
 
 def normalise_email(email: str) -> str:
@@ -36,17 +40,17 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
-def check_password_strength(password: str) -> None:
-    """Refuse passwords that are too short or too long (long ones are allowed up to 128)."""
+def check_password_strength(password: str, field: str = "password") -> None:
+    """Refuse passwords that are too short or too long (long ones are allowed up to 128);
+    `field` names the form field the password was typed into."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        raise ServiceError(_("Use at least %(n)d characters.", n=minimum), "new_password")
+        raise Refused("password_too_short", field, n=minimum)
     if len(password) > 128:
-        raise ServiceError(_("Use at most 128 characters."), "new_password")
+        raise Refused("password_too_long", field)
 
 
 def create_user(
@@ -55,7 +59,7 @@ def create_user(
     """Create an account with a hashed password."""
     email = normalise_email(email)
     if user_by_email(email) is not None:
-        raise ServiceError(_("An account with this e-mail address already exists."), "email")
+        raise Refused("email_taken", "email")
     check_password_strength(password)
     user = User(
         email=email, name=name.strip(), password_hash=hash_password(password), locale=locale or None
@@ -63,7 +67,6 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     record(actor, "accounts.user.created", "user", user.id, email=email)
-    db.session.commit()
     return user
 
 
@@ -74,9 +77,9 @@ def update_user(
     email = normalise_email(email)
     other = user_by_email(email)
     if other is not None and other is not user:
-        raise ServiceError(_("An account with this e-mail address already exists."), "email")
+        raise Refused("email_taken", "email")
     if actor is user and not enabled:
-        raise ServiceError(_("You cannot disable your own account."), "enabled")
+        raise Refused("cannot_disable_self", "enabled")
     if user.is_enabled and not enabled:
         user.login_token = new_login_token()
     user.email, user.name, user.locale, user.is_enabled = (
@@ -86,7 +89,6 @@ def update_user(
         enabled,
     )
     record(actor, "accounts.user.updated", "user", user.id, email=email, enabled=enabled)
-    db.session.commit()
     return user
 
 
@@ -96,28 +98,56 @@ def reset_password(actor: User | None, user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.login_token = new_login_token()
     record(actor, "accounts.user.password_reset", "user", user.id)
-    db.session.commit()
 
 
 def change_password(user: User, current: str, new_password: str) -> None:
     """The user changes their own password; other sessions end, this one is renewed by the view."""
     if not verify_password(user.password_hash, current):
-        raise ServiceError(_("The current password is not correct."), "current_password")
+        raise Refused("wrong_current_password", "current_password")
     if current == new_password:
-        raise ServiceError(_("Choose a password different from the current one."), "new_password")
-    check_password_strength(new_password)
+        raise Refused("same_password", "new_password")
+    check_password_strength(new_password, "new_password")
     user.password_hash = hash_password(new_password)
     user.login_token = new_login_token()
     record(user, "accounts.user.password_changed", "user", user.id)
-    db.session.commit()
 
 
 def set_locale(user: User, locale: str | None) -> None:
     """Remember the language the user chose."""
     if locale is not None and locale not in current_app.config["LANGUAGES"]:
-        raise ServiceError(_("That language is not available."), "locale")
+        raise Refused("unknown_language", "locale")
     user.locale = locale
-    db.session.commit()
+
+
+Scope = tuple[int | None, int | None, int | None]
+
+
+def _scope_for(
+    role: Role, unit_id: int | None, institution_id: int | None, country_id: int | None
+) -> Scope:
+    """The (unit, institution, country) a role is held over, refused when it does not fit."""
+    unit_id, institution_id, country_id = (
+        unit_id or None,
+        institution_id or None,
+        country_id or None,
+    )
+    if role is Role.ADMIN:
+        return None, None, None
+    if role is Role.COMMANDER:
+        if unit_id is None:
+            raise Refused("commander_needs_unit", "unit_id")
+        return unit_id, None, None
+    if role is Role.ADVISER:
+        if (unit_id is None) == (institution_id is None):
+            raise Refused("adviser_needs_scope", "unit_id")
+        return unit_id, institution_id, None
+    if (institution_id is None) == (country_id is None):
+        raise Refused("donor_needs_scope", "institution_id")
+    return None, institution_id, country_id
+
+
+def _same(column: Any, value: int | None) -> Any:
+    return column.is_(None) if value is None else column == value
 
 
 def assign_role(
@@ -130,55 +160,27 @@ def assign_role(
     country_id: int | None = None,
 ) -> RoleAssignment:
     """Give a user a role over a scope; the scope must fit the role."""
-    unit_id, institution_id, country_id = (
-        unit_id or None,
-        institution_id or None,
-        country_id or None,
-    )
-    if role is Role.ADMIN:
-        unit_id = institution_id = country_id = None
-    elif role is Role.COMMANDER:
-        institution_id = country_id = None
-        if unit_id is None:
-            raise ServiceError(_("A commander needs a unit."), "unit_id")
-    elif role is Role.ADVISER:
-        country_id = None
-        if (unit_id is None) == (institution_id is None):
-            raise ServiceError(
-                _("A gender adviser needs either a unit or an institution."), "unit_id"
-            )
-    elif role is Role.DONOR:
-        unit_id = None
-        if (institution_id is None) == (country_id is None):
-            raise ServiceError(
-                _("A donor needs either an institution or a country."), "institution_id"
-            )
+    unit_id, institution_id, country_id = _scope_for(role, unit_id, institution_id, country_id)
     for model, value, field in (
         (Unit, unit_id, "unit_id"),
         (Institution, institution_id, "institution_id"),
         (Country, country_id, "country_id"),
     ):
         if value is not None and db.session.get(model, value) is None:
-            raise ServiceError(_("Choose an entry from the list."), field)
+            raise Refused("choose_from_list", field)
     duplicate = db.session.scalar(
         select(func.count())
         .select_from(RoleAssignment)
         .where(
             RoleAssignment.user_id == user.id,
             RoleAssignment.role == role,
-            RoleAssignment.unit_id.is_(None)
-            if unit_id is None
-            else RoleAssignment.unit_id == unit_id,
-            RoleAssignment.institution_id.is_(None)
-            if institution_id is None
-            else RoleAssignment.institution_id == institution_id,
-            RoleAssignment.country_id.is_(None)
-            if country_id is None
-            else RoleAssignment.country_id == country_id,
+            _same(RoleAssignment.unit_id, unit_id),
+            _same(RoleAssignment.institution_id, institution_id),
+            _same(RoleAssignment.country_id, country_id),
         )
     )
     if duplicate:
-        raise ServiceError(_("The user already holds this role there."), "role")
+        raise Refused("role_held", "role")
     assignment = RoleAssignment(
         user=user, role=role, unit_id=unit_id, institution_id=institution_id, country_id=country_id
     )
@@ -194,7 +196,6 @@ def assign_role(
         institution_id=institution_id,
         country_id=country_id,
     )
-    db.session.commit()
     return assignment
 
 
@@ -207,7 +208,7 @@ def remove_assignment(actor: User | None, assignment: RoleAssignment) -> None:
             .where(RoleAssignment.role == Role.ADMIN)
         )
         if admins <= 1:
-            raise ServiceError(_("The last administrator cannot be removed."))
+            raise Refused("last_admin")
     record(
         actor,
         "accounts.role.removed",
@@ -219,4 +220,3 @@ def remove_assignment(actor: User | None, assignment: RoleAssignment) -> None:
         country_id=assignment.country_id,
     )
     db.session.delete(assignment)
-    db.session.commit()

@@ -19,13 +19,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from audit.access.roles import admin_required
 from audit.accounts import services
-from audit.accounts.access import admin_required
 from audit.accounts.labels import ROLE_LABELS
 from audit.accounts.models import Role, RoleAssignment, User
-from audit.errors import ServiceError
 from audit.extensions import db, limiter
 from audit.orgs.models import Country, Institution, Unit
+from audit.refusals import Refused
+from audit.refusals import web as refusals
 from forms.accounts import AssignmentForm, LanguageForm, LoginForm, PasswordChangeForm, UserForm
 
 bp = Blueprint("accounts", __name__)
@@ -97,8 +98,8 @@ def password() -> str | Response:
             services.change_password(
                 user, form.current_password.data or "", form.new_password.data or ""
             )
-        except ServiceError as error:
-            getattr(form, error.field or "new_password").errors = [error.message]
+        except Refused as error:
+            refusals.on_form(error, form)
         else:
             login_user(user)  # the session id rotated with the password
             flash(_("Your password has been changed."), "success")
@@ -168,8 +169,8 @@ def user_new() -> str | Response:
                     password=form.password.data,
                     locale=form.locale.data or None,
                 )
-            except ServiceError as error:
-                getattr(form, error.field or "email").errors = [error.message]
+            except Refused as error:
+                refusals.on_form(error, form)
             else:
                 flash(_("The account has been created. Now give it a role."), "success")
                 return redirect(url_for("accounts.user_edit", user_id=user.id))
@@ -194,9 +195,8 @@ def user_edit(user_id: int) -> str | Response:
             )
             if form.password.data:
                 services.reset_password(current_user, user, form.password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors = [error.message]
+        except Refused as error:
+            refusals.on_form(error, form)
         else:
             flash(_("The account has been saved."), "success")
             return redirect(url_for("accounts.user_edit", user_id=user.id))
@@ -225,8 +225,8 @@ def assignment_add(user_id: int) -> Response:
                 institution_id=form.institution_id.data,
                 country_id=form.country_id.data,
             )
-        except ServiceError as error:
-            flash(error.message, "error")
+        except Refused as error:
+            refusals.as_flash(error)
         else:
             flash(_("The role has been given."), "success")
     else:
@@ -242,8 +242,8 @@ def assignment_delete(assignment_id: int) -> Response:
     user_id = assignment.user_id
     try:
         services.remove_assignment(current_user, assignment)
-    except ServiceError as error:
-        flash(error.message, "error")
+    except Refused as error:
+        refusals.as_flash(error)
     else:
         flash(_("The role has been removed."), "success")
     return redirect(url_for("accounts.user_edit", user_id=user_id))

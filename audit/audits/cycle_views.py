@@ -11,28 +11,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.wrappers import Response
 
-from audit.accounts.access import admin_required
+from audit.access.roles import admin_required
 from audit.audits import services
-from audit.audits.messages import CYCLE_STATUS_LABELS, STATE_LABELS, message
+from audit.audits.messages import CYCLE_STATUS_LABELS, STATE_LABELS
 from audit.audits.models import Audit, AuditCycle, AuditState, CycleStatus
 from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks.models import FrameworkVersion
 from audit.i18n import pick
 from audit.orgs.models import Country, Institution, Unit
+from audit.refusals import Refused, message
+from audit.refusals import web as refusals
 from forms.cycles import CloseCycleForm, CycleForm
 
 bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
-
-#: The form field a refusal is shown next to.
-REASON_FIELDS = {
-    "cycle_name_required": "name",
-    "cycle_name_taken": "name",
-    "cycle_dates": "closes_on",
-    "unknown_framework": "framework_version_id",
-    "cycle_units": "unit_ids",
-}
-
 
 @bp.get("/")
 @admin_required
@@ -101,10 +93,8 @@ def new() -> str | Response:
                 closes_on=form.closes_on.data,
                 unit_ids=form.unit_ids.data or [],
             )
-        except services.Refused as error:
-            db.session.rollback()
-            field = REASON_FIELDS.get(error.reason, "name")
-            getattr(form, field).errors = [message(error.reason, **error.params)]
+        except Refused as error:
+            refusals.on_form(error, form)
         else:
             flash(_("The audit cycle has been opened."), "success")
             return redirect(url_for("cycles.index"))
@@ -123,9 +113,8 @@ def close(cycle_id: int) -> Response:
     else:
         try:
             services.close_cycle(current_user, cycle)
-        except services.Refused as error:
-            db.session.rollback()
-            flash(message(error.reason, **error.params), "error")
+        except Refused as error:
+            refusals.as_flash(error)
         else:
             flash(_("The audit cycle has been closed."), "success")
     return redirect(url_for("cycles.index"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import wraps
 from typing import Any
 
 from flask import (
@@ -23,12 +22,14 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from audit.audits import services, values
-from audit.audits.messages import STATE_LABELS, message
+from audit.audits.messages import STATE_LABELS
 from audit.audits.models import Audit, AuditState
 from audit.audits.workflow import EDITABLE, Action, Actor, allowed_actions
 from audit.frameworks import spec
 from audit.frameworks.labels import ANSWER_TYPE_LABELS, EVIDENCE_LABELS, LEVEL_LABELS
 from audit.i18n import pick
+from audit.refusals import Refused, message
+from audit.refusals import web as refusals
 from forms.audits import (
     COLUMNS,
     EmptyForm,
@@ -67,20 +68,6 @@ def _problem_texts(problems: Sequence[values.Problem], ind: spec.Indicator) -> l
     return [_problem_text(p, ind) for p in problems]
 
 
-def _guard(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Signed in; a missing or out-of-scope object is a 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except services.NotFound:
-            abort(404)
-
-    return wrapped
-
-
 def _audit(audit_id: int) -> Audit:
     return services.audit_for(current_user, audit_id)
 
@@ -111,7 +98,7 @@ def index() -> str:
 
 
 @bp.get("/<int:audit_id>")
-@_guard
+@login_required
 def show(audit_id: int) -> str:
     """An audit's overview: state, progress per domain, what blocks submission, the actions."""
     audit = _audit(audit_id)
@@ -189,7 +176,7 @@ def _unchanged(data: services.AuditData, form: Any, ind: spec.Indicator) -> bool
 
 
 @bp.route("/<int:audit_id>/domains/<code>", methods=["GET", "POST"])
-@_guard
+@login_required
 def domain(audit_id: int, code: str) -> str | Response:
     """One domain's questions: a form for the commander, a review page for everyone else."""
     audit = _audit(audit_id)
@@ -212,21 +199,7 @@ def domain(audit_id: int, code: str) -> str | Response:
             flash(message(reason), "error")
             return redirect(url_for("audits.domain", audit_id=audit.id, code=code))
         if form.validate():
-            failed = 0
-            for ind in shown:
-                if ind.type == "percentage" or _unchanged(data, form, ind):
-                    continue
-                try:
-                    result = _save_one(audit, form, ind)
-                except services.Refused as error:
-                    form[ind.code].errors = [message(error.reason, **error.params)]
-                    failed += 1
-                    continue
-                if not result.saved:
-                    failed += 1
-                    form[ind.code].errors = _problem_texts(result.problems, ind)
-                    if result.conflict is not None:
-                        form[f"{ind.code}__rev"].data = str(result.conflict["revision"])
+            failed = _save_form(audit, data, form, shown)
             if not failed:
                 flash(_("Saved."), "success")
                 return redirect(url_for("audits.domain", audit_id=audit.id, code=code))
@@ -258,6 +231,30 @@ def domain(audit_id: int, code: str) -> str | Response:
     )
 
 
+def _save_form(
+    audit: Audit, data: services.AuditData, form: Any, shown: Sequence[spec.Indicator]
+) -> int:
+    """Save every changed answer of a domain form; give how many were not saved."""
+    failed = 0
+    for ind in shown:
+        if ind.type == "percentage" or _unchanged(data, form, ind):
+            continue
+        try:
+            result = _save_one(audit, form, ind)
+        except Refused as error:
+            # Refused before this answer changed anything: the answers saved before it in the
+            # same form stay, so the transaction is not rolled back here.
+            form[ind.code].errors = [error.message]
+            failed += 1
+            continue
+        if not result.saved:
+            failed += 1
+            form[ind.code].errors = _problem_texts(result.problems, ind)
+            if result.conflict is not None:
+                form[f"{ind.code}__rev"].data = str(result.conflict["revision"])
+    return failed
+
+
 def _changed_since_submission(audit: Audit) -> set[int]:
     """Indicator ids whose answers changed since the audit was last returned (for reviewers)."""
     entries = services.history(audit)
@@ -286,7 +283,7 @@ def _progress(data: services.AuditData) -> dict[str, dict[str, object]]:
 
 
 @bp.post("/<int:audit_id>/answers/<code>")
-@_guard
+@login_required
 def autosave(audit_id: int, code: str) -> tuple[Response, int]:
     """Save one answer from the page's background save; answers JSON the page understands."""
     audit = _audit(audit_id)
@@ -309,8 +306,8 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
     else:
         try:
             result = _save_one(audit, form, ind)
-        except services.Refused as error:
-            return jsonify(saved=False, problems=[message(error.reason, **error.params)]), 409
+        except Refused as error:
+            return refusals.as_json(error, 409, {"saved": False, "problems": [error.message]})
     fresh = services.load_data(audit)
     statuses = {
         c: {
@@ -340,7 +337,7 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
 
 
 @bp.get("/<int:audit_id>/history")
-@_guard
+@login_required
 def history(audit_id: int) -> str:
     """The audit's whole log, or one answer's (?indicator=CODE)."""
     audit = _audit(audit_id)
@@ -366,7 +363,7 @@ def history(audit_id: int) -> str:
 
 
 @bp.post("/<int:audit_id>/answers/<code>/evidence")
-@_guard
+@login_required
 def evidence_add(audit_id: int, code: str) -> Response:
     """Attach a file or a document reference to an answer."""
     audit = _audit(audit_id)
@@ -383,15 +380,15 @@ def evidence_add(audit_id: int, code: str) -> Response:
             services.add_evidence_reference(
                 current_user, audit, code, request.form.get("reference", "")
             )
-    except services.Refused as error:
-        flash(message(error.reason, **error.params), "error")
+    except Refused as error:
+        refusals.as_flash(error)
     else:
         flash(_("The evidence has been added."), "success")
     return _back(audit, code)
 
 
 @bp.get("/evidence/<int:evidence_id>")
-@_guard
+@login_required
 def evidence_download(evidence_id: int) -> Response:
     """Download an evidence file: only people who may see the audit."""
     evidence, path = services.evidence_for(current_user, evidence_id)
@@ -406,15 +403,15 @@ def evidence_download(evidence_id: int) -> Response:
 
 
 @bp.post("/evidence/<int:evidence_id>/delete")
-@_guard
+@login_required
 def evidence_delete(evidence_id: int) -> Response:
     """Remove evidence while the audit is editable."""
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         audit = services.remove_evidence(current_user, evidence_id)
-    except services.Refused as error:
-        flash(message(error.reason, **error.params), "error")
+    except Refused as error:
+        refusals.as_flash(error)
         evidence, _path = services.evidence_for(current_user, evidence_id)
         return redirect(url_for("audits.show", audit_id=evidence.audit_id))
     flash(_("The evidence has been removed."), "success")
@@ -428,15 +425,15 @@ def _act(audit_id: int, do: Callable[[Audit], None], done: str) -> Response:
     audit = _audit(audit_id)
     try:
         do(audit)
-    except services.Refused as error:
-        flash(message(error.reason, **error.params), "error")
+    except Refused as error:
+        refusals.as_flash(error)
     else:
         flash(done, "success")
     return _back(audit)
 
 
 @bp.post("/<int:audit_id>/submit")
-@_guard
+@login_required
 def submit(audit_id: int) -> Response:
     """The commander signs off and submits."""
     form = SubmitForm()
@@ -450,7 +447,7 @@ def submit(audit_id: int) -> Response:
 
 
 @bp.post("/<int:audit_id>/return")
-@_guard
+@login_required
 def return_(audit_id: int) -> Response:
     """The adviser returns the audit with its open queries."""
     form = ReasonForm()
@@ -464,7 +461,7 @@ def return_(audit_id: int) -> Response:
 
 
 @bp.post("/<int:audit_id>/validate")
-@_guard
+@login_required
 def validate(audit_id: int) -> Response:
     """The adviser validates; the audit locks."""
     if not EmptyForm().validate_on_submit():
@@ -475,7 +472,7 @@ def validate(audit_id: int) -> Response:
 
 
 @bp.post("/<int:audit_id>/reopen")
-@_guard
+@login_required
 def reopen(audit_id: int) -> Response:
     """An administrator reopens a validated audit with a reason."""
     form = ReasonForm()
@@ -489,7 +486,7 @@ def reopen(audit_id: int) -> Response:
 
 
 @bp.post("/<int:audit_id>/answers/<code>/override")
-@_guard
+@login_required
 def override(audit_id: int, code: str) -> Response:
     """The adviser overrides an answer's rating with a reason."""
     form = OverrideForm()
@@ -505,7 +502,7 @@ def override(audit_id: int, code: str) -> Response:
 
 
 @bp.post("/<int:audit_id>/answers/<code>/queries")
-@_guard
+@login_required
 def query_open(audit_id: int, code: str) -> Response:
     """The adviser raises a query on an answer."""
     form = QueryForm()
@@ -519,7 +516,7 @@ def query_open(audit_id: int, code: str) -> Response:
 
 
 @bp.post("/queries/<int:query_id>/reply")
-@_guard
+@login_required
 def query_reply(query_id: int) -> Response:
     """A reply in a query thread."""
     form = QueryForm()
@@ -527,8 +524,8 @@ def query_reply(query_id: int) -> Response:
         abort(400)
     try:
         query = services.reply(current_user, query_id, form.body.data or "")
-    except services.Refused as error:
-        flash(message(error.reason, **error.params), "error")
+    except Refused as error:
+        refusals.as_flash(error)
         return redirect(request.referrer or url_for("audits.index"))
     flash(_("Your reply has been sent."), "success")
     audit = services.audit_for(current_user, query.audit_id)

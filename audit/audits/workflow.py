@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from audit.audits.models import AuditState as S
+from audit.refusals import Refused
 
 
 class Action(enum.StrEnum):
@@ -57,24 +58,16 @@ TRANSITIONS = (
 EDITABLE = frozenset({S.NOT_STARTED, S.IN_PROGRESS, S.RETURNED})
 
 
-class TransitionRefused(Exception):
-    """The move is not allowed; `reason` is a message key the web layer translates."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def next_state(state: S, action: Action, actors: Collection[Actor]) -> S:
-    """The state after `action`, or TransitionRefused("wrong_state" | "not_allowed")."""
+    """The state after `action`, or Refused("wrong_state" | "not_allowed")."""
     for transition in TRANSITIONS:
         if transition.action is action:
             if state not in transition.sources:
-                raise TransitionRefused("wrong_state")
+                raise Refused("wrong_state")
             if not transition.actors & set(actors):
-                raise TransitionRefused("not_allowed")
+                raise Refused("not_allowed")
             return transition.target
-    raise TransitionRefused("unknown_action")
+    raise Refused("unknown_action")
 
 
 def allowed_actions(state: S, actors: Collection[Actor]) -> list[Action]:

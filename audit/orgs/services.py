@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from audit.accounts.models import User
-from audit.activity.services import record
-from audit.errors import ServiceError
+from audit.activity.services import Actor, record
 from audit.extensions import db
 from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitType
+from audit.refusals import Refused
 
 
-def _commit() -> None:
+def _flush() -> None:
+    """Send the change to the database now, so a clash with a unique name or code is refused
+    here (the refusal rolls the whole transaction back)."""
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
-        raise ServiceError(
-            _("That conflicts with an existing record (a name or code is taken).")
-        ) from error
+        raise Refused("record_conflict") from error
 
 
-def save_country(actor: User | None, country: Country | None, code: str, name: str) -> Country:
+def save_country(actor: Actor | None, country: Country | None, code: str, name: str) -> Country:
     """Create a country (country=None) or change one."""
     code = code.strip().upper()
     taken = db.session.scalar(
         select(Country).where((Country.code == code) | (Country.name == name))
     )
     if taken is not None and taken is not country:
-        raise ServiceError(_("A country with this code or name already exists."), "code")
+        raise Refused("country_taken", "code")
     created = country is None
     country = country or Country()
     country.code, country.name = code, name
@@ -44,12 +41,12 @@ def save_country(actor: User | None, country: Country | None, code: str, name: s
         code=code,
         name=name,
     )
-    _commit()
+    _flush()
     return country
 
 
 def save_institution(
-    actor: User | None,
+    actor: Actor | None,
     institution: Institution | None,
     country_id: int,
     name: str,
@@ -57,12 +54,12 @@ def save_institution(
 ) -> Institution:
     """Create or change an institution."""
     if db.session.get(Country, country_id) is None:
-        raise ServiceError(_("Choose a country from the list."), "country_id")
+        raise Refused("choose_country", "country_id")
     taken = db.session.scalar(
         select(Institution).where(Institution.country_id == country_id, Institution.name == name)
     )
     if taken is not None and taken is not institution:
-        raise ServiceError(_("This country already has an institution with that name."), "name")
+        raise Refused("institution_taken", "name")
     created = institution is None
     institution = institution or Institution()
     institution.country_id, institution.name, institution.kind = country_id, name, kind
@@ -76,12 +73,12 @@ def save_institution(
         name=name,
         kind=kind.value,
     )
-    _commit()
+    _flush()
     return institution
 
 
 def save_unit(
-    actor: User | None,
+    actor: Actor | None,
     unit: Unit | None,
     *,
     institution_id: int,
@@ -94,26 +91,22 @@ def save_unit(
     """Create or change a unit, keeping the tree consistent (same institution, no cycles)."""
     institution = db.session.get(Institution, institution_id)
     if institution is None:
-        raise ServiceError(_("Choose an institution from the list."), "institution_id")
+        raise Refused("choose_institution", "institution_id")
     parent = db.session.get(Unit, parent_id) if parent_id else None
     if parent_id and parent is None:
-        raise ServiceError(_("Choose a parent unit from the list."), "parent_id")
+        raise Refused("choose_parent", "parent_id")
     if parent is not None and parent.institution_id != institution_id:
-        raise ServiceError(_("The parent unit must belong to the same institution."), "parent_id")
+        raise Refused("parent_other_institution", "parent_id")
     if unit is not None and parent is not None and parent.path.startswith(unit.path):
-        raise ServiceError(
-            _("A unit cannot be placed under itself or one of its sub-units."), "parent_id"
-        )
+        raise Refused("parent_inside_unit", "parent_id")
     if unit is not None and unit.institution_id != institution_id and unit.children:
-        raise ServiceError(
-            _("Move or remove the sub-units before changing the institution."), "institution_id"
-        )
+        raise Refused("unit_has_children", "institution_id")
     code = code.strip().upper()
     taken = db.session.scalar(
         select(Unit).where(Unit.institution_id == institution_id, Unit.code == code)
     )
     if taken is not None and taken is not unit:
-        raise ServiceError(_("Another unit of this institution already uses this code."), "code")
+        raise Refused("unit_code_taken", "code")
 
     created = unit is None
     unit = unit or Unit()
@@ -139,5 +132,5 @@ def save_unit(
         name=name,
         parent_id=parent_id,
     )
-    _commit()
+    _flush()
     return unit

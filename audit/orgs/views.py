@@ -9,13 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from audit.accounts.access import admin_required
-from audit.errors import ServiceError
+from audit.access.roles import admin_required
+from audit.access.scope import Can, abilities
 from audit.extensions import db
 from audit.orgs import services
 from audit.orgs.labels import KIND_LABELS, UNIT_TYPE_LABELS
 from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitType
-from audit.orgs.scope import Can, abilities, unit_or_404, visible_units
+from audit.orgs.queries import unit_or_404, visible_units
+from audit.refusals import Refused
+from audit.refusals import web as refusals
 from forms.orgs import CountryForm, InstitutionForm, UnitForm
 
 bp = Blueprint("orgs", __name__)
@@ -71,8 +73,8 @@ def country_form(country_id: int | None) -> str | Response:
     if form.validate_on_submit():
         try:
             services.save_country(current_user, country, form.code.data or "", form.name.data or "")
-        except ServiceError as error:
-            getattr(form, error.field or "name").errors = [error.message]
+        except Refused as error:
+            refusals.on_form(error, form)
         else:
             flash(_("The country has been saved."), "success")
             return redirect(url_for("orgs.admin_index"))
@@ -102,8 +104,8 @@ def institution_form(institution_id: int | None) -> str | Response:
                 form.name.data or "",
                 InstitutionKind(form.kind.data),
             )
-        except ServiceError as error:
-            getattr(form, error.field or "name").errors = [error.message]
+        except Refused as error:
+            refusals.on_form(error, form)
         else:
             flash(_("The institution has been saved."), "success")
             return redirect(url_for("orgs.admin_index"))
@@ -154,9 +156,8 @@ def unit_form(unit_id: int | None) -> str | Response:
                 unit_type=UnitType(form.unit_type.data),
                 active=bool(form.active.data),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "name").errors = [error.message]
+        except Refused as error:
+            refusals.on_form(error, form)
         else:
             flash(_("The unit has been saved."), "success")
             return redirect(url_for("orgs.institution_units", institution_id=saved.institution_id))

@@ -6,6 +6,7 @@ import pytest
 
 from audit.accounts.models import Role, RoleAssignment, User
 from audit.extensions import db
+from audit.transactions import unit_of_work
 from tests.conftest import row_count
 
 ADMIN_PAGES = [
@@ -60,7 +61,7 @@ def test_admin_creates_a_user_and_gives_a_role(app, client, auth, make_user, org
         },
     )
     assert response.status_code == 302
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.query(User).filter_by(email="new.commander@example.org").one()
         user_id = user.id
         assert user.locale == "ar"
@@ -69,7 +70,7 @@ def test_admin_creates_a_user_and_gives_a_role(app, client, auth, make_user, org
         data={"role": "commander", "unit_id": org.station_a, "institution_id": 0, "country_id": 0},
     )
     assert response.status_code == 302
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assignment = db.session.query(RoleAssignment).filter_by(user_id=user_id).one()
         assert assignment.role is Role.COMMANDER
         assert assignment.unit_id == org.station_a
@@ -86,7 +87,7 @@ def test_admin_creates_a_user_and_gives_a_role(app, client, auth, make_user, org
 def test_a_role_with_the_wrong_scope_is_refused_with_a_message(app, client, auth, make_user, org):
     auth.login(make_user(Role.ADMIN))
     target = make_user()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user_id = db.session.query(User).filter_by(email=target).one().id
     response = client.post(
         f"/admin/users/{user_id}/assignments",
@@ -122,7 +123,7 @@ def test_duplicate_email_is_refused_and_changes_nothing(app, client, auth, make_
 
 def test_the_last_administrator_cannot_be_removed(app, client, auth, make_user):
     auth.login(make_user(Role.ADMIN))
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assignment_id = db.session.query(RoleAssignment).one().id
     response = client.post(f"/admin/assignments/{assignment_id}/delete", follow_redirects=True)
     assert b"The last administrator cannot be removed." in response.data

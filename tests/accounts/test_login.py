@@ -5,6 +5,7 @@ from __future__ import annotations
 from audit.accounts.models import Role, User
 from audit.accounts.passwords import hash_password, verify_password
 from audit.extensions import db
+from audit.transactions import unit_of_work
 from tests.conftest import PASSWORD
 
 
@@ -72,7 +73,7 @@ def test_throttling_stops_repeated_attempts(client, auth, make_user):
 
 def test_disabled_account_cannot_sign_in(app, auth, make_user):
     email = make_user(Role.ADMIN)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.query(User).filter_by(email=email).one()
         user.is_enabled = False
         db.session.commit()
@@ -83,7 +84,7 @@ def test_disabled_account_cannot_sign_in(app, auth, make_user):
 
 def test_passwords_are_stored_as_argon2id_hashes(app, make_user):
     email = make_user()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.query(User).filter_by(email=email).one()
         assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
@@ -146,7 +147,7 @@ def test_a_language_chosen_before_signing_in_is_kept_and_remembered(app, client,
     auth.login(email)
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="fr"' in page
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.query(User).filter_by(email=email).one().locale == "fr"
     # Signing out keeps the sign-in page in that language.
     auth.logout()
@@ -155,7 +156,7 @@ def test_a_language_chosen_before_signing_in_is_kept_and_remembered(app, client,
 
 def test_signing_in_without_a_choice_keeps_the_account_language(app, client, auth, make_user):
     email = make_user(Role.ADMIN)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.query(User).filter_by(email=email).one().locale = "es"
         db.session.commit()
     auth.login(email)

@@ -26,6 +26,7 @@ from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
 from audit.frameworks.models import FrameworkIndicator
+from audit.transactions import unit_of_work
 from tests.conftest import Org, UserFactory
 
 SHIPPED = frameworks.SHIPPED / "wps-2026.1"
@@ -99,7 +100,7 @@ class World:
         if key not in self._clients:
             client = self.app.test_client()
             if who is not None:
-                with self.app.app_context():
+                with self.app.app_context(), unit_of_work():
                     token = self.user(who).login_token
                 with client.session_transaction() as session:
                     session["_user_id"] = token
@@ -110,12 +111,12 @@ class World:
     # --- reading --------------------------------------------------------------------------
 
     def state(self, audit_id: int | None = None) -> AuditState:
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work():
             return db.session.get(Audit, audit_id or self.audit).state
 
     def counts(self) -> dict[str, int]:
         """Row counts of the tables refusals must not touch."""
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work():
             return self._counts()
 
     @staticmethod
@@ -127,7 +128,7 @@ class World:
 
     def snapshot(self, audit_id: int | None = None) -> dict[str, Any]:
         """Everything a refused request must leave as it was."""
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work():
             audit = db.session.get(Audit, audit_id or self.audit)
             stored = {
                 code: (a.value, a.currency, a.not_applicable, a.na_reason, a.revision)
@@ -149,7 +150,7 @@ class World:
 
     def answer(self, code: str, audit_id: int | None = None) -> Answer | None:
         """The stored answer (detached, read-only) or None."""
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work():
             answer = db.session.scalar(
                 select(Answer)
                 .join(FrameworkIndicator, Answer.indicator_id == FrameworkIndicator.id)
@@ -171,13 +172,13 @@ class World:
     ) -> services.SaveResult:
         """Save one answer through the service, based on the current revision."""
         kw.setdefault("base_revision", self.revision(code, audit_id) or None)
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work():
             audit = db.session.get(Audit, audit_id or self.audit)
             return services.save_answer(self.user(who), audit, code, raw, **kw)
 
     def act(self, do: Callable[..., Any], who: str, *args: Any, audit_id: int | None = None) -> Any:
         """Call a workflow service as `who` on an audit: do(user, audit, *args)."""
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work():
             audit = db.session.get(Audit, audit_id or self.audit)
             return do(self.user(who), audit, *args)
 
@@ -191,7 +192,7 @@ def _build(app: Flask, org: Org, make_user: UserFactory, path: Path) -> World:
         "donor": make_user(Role.DONOR, country_id=org.country),
         "admin": make_user(Role.ADMIN),
     }
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         version_id = frameworks.load(path).version.id
         admin = db.session.scalar(select(User).where(User.email == emails["admin"]))
         cycle = services.open_cycle(
@@ -254,7 +255,7 @@ def fill_small(world: World, who: str = "commander", *, evidence: bool = True) -
         assert result.saved, (code, result)
     if not evidence:
         return
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, world.audit)
         services.add_evidence_reference(world.user(who), audit, "AA1", "Photo album 12/2025")
 

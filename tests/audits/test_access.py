@@ -20,6 +20,7 @@ from sqlalchemy import select
 from audit.audits import services
 from audit.audits.models import Audit, AuditState, Evidence, QueryStatus, ReviewQuery
 from audit.extensions import db
+from audit.transactions import unit_of_work
 from tests.audits.conftest import World, fill_small
 
 NOT_ALLOWED = "You are not allowed to do that."
@@ -125,12 +126,12 @@ def run(world: World, method: str, url: str, outcomes: dict[str | None, object],
 
 
 def _evidence_id(world: World) -> int:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         return db.session.scalars(select(Evidence.id).order_by(Evidence.id.desc())).first()
 
 
 def _query_id(world: World) -> int:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         return db.session.scalars(select(ReviewQuery.id)).one()
 
 
@@ -161,7 +162,7 @@ def test_every_route_of_the_blueprint_is_in_the_matrix(app):
 def test_reading(small_world):
     w = small_world
     fill_small(w)
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, w.audit)
         services.add_evidence_file(
             w.user("commander"), audit, "AA1", "photos.pdf", "application/pdf", io.BytesIO(PDF)
@@ -325,7 +326,7 @@ def test_the_review_workflow(small_world):
         },
         data={"body": "Two more rooms are planned."},
     )
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         assert db.session.get(ReviewQuery, query_id).status is QueryStatus.ANSWERED
     assert w.counts()["query_messages"] == 3
 
@@ -497,7 +498,7 @@ def test_hostile_input_on_the_other_routes(small_world):
         data={"file": (PDF, "../../etc/passwd.pdf", "application/pdf")},
         content_type="multipart/form-data",
     )
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         evidence = db.session.scalars(select(Evidence)).one()
         assert evidence.filename == "passwd.pdf"
         assert "/" not in evidence.stored_name
@@ -618,7 +619,7 @@ def test_nul_characters_are_refused_everywhere(small_world):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         assert all("\x00" not in name for name in db.session.scalars(select(Evidence.filename)))
     fill_small(w)
     check(

@@ -21,6 +21,7 @@ from audit.audits.models import Audit, AuditCycle, AuditLogEntry, AuditState, Cy
 from audit.db import utcnow
 from audit.extensions import db
 from audit.frameworks.models import FrameworkIndicator
+from audit.transactions import unit_of_work
 from tests.audits.conftest import World
 
 LIST = "Choose an answer from the list."
@@ -61,7 +62,7 @@ def question(page: str, code: str) -> str:
 
 
 def log_entries(world: World, code: str) -> list[AuditLogEntry]:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         entries = db.session.scalars(
             select(AuditLogEntry)
             .join(FrameworkIndicator, AuditLogEntry.indicator_id == FrameworkIndicator.id)
@@ -74,7 +75,7 @@ def log_entries(world: World, code: str) -> list[AuditLogEntry]:
 
 
 def set_state(world: World, state: AuditState) -> None:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, world.audit)
         audit.state = state
         audit.submitted_at = utcnow()
@@ -113,7 +114,7 @@ VALID = [
 
 
 def test_each_answer_type_is_saved_as_its_value(world):
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         fw_types = {
             row.code: row.answer_type for row in db.session.scalars(select(FrameworkIndicator))
         }
@@ -372,7 +373,7 @@ def test_a_locked_audit_refuses_every_save(world):
         assert world.snapshot() == before
 
     set_state(world, AuditState.RETURNED)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         db.session.get(AuditCycle, world.cycle_id).status = CycleStatus.CLOSED
         db.session.commit()
     before = world.snapshot()
@@ -437,7 +438,7 @@ def test_every_save_is_logged_with_its_old_and_new_value(world):
     assert post(world, "FA4", {"FA4": "no"}).status_code == 200
     entries = log_entries(world, "FA3")
     assert [e.action for e in entries] == ["answer.saved"] * 3
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         commander_id = world.user("commander").id
     assert {e.actor_id for e in entries} == {commander_id}
     first, second, third = entries

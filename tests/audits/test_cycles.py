@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
+from audit import refusals
 from audit.accounts.models import Role, User
 from audit.audits import messages, services
 from audit.audits.models import Audit, AuditCycle, AuditState, CycleStatus
@@ -16,6 +17,8 @@ from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.orgs import services as orgs
 from audit.orgs.models import UnitType
+from audit.refusals import catalog
+from audit.transactions import unit_of_work
 from tests.conftest import PASSWORD, csrf_token, make_app, row_count
 
 TABLES = ("audit_cycles", "audits", "audit_log")
@@ -23,7 +26,7 @@ TABLES = ("audit_cycles", "audits", "audit_log")
 
 def _framework(app) -> int:
     """Load the shipped framework; its version id."""
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         return frameworks.load(frameworks.SHIPPED / "wps-2026.1").version.id
 
 
@@ -45,7 +48,7 @@ def _form(version_id, unit_ids, **changes):
 def _open(app, email, name, unit_ids) -> int:
     """Open a cycle through the service as the given administrator; its id."""
     version_id = _framework(app)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         admin = db.session.scalar(select(User).filter_by(email=email))
         cycle = services.open_cycle(
             admin,
@@ -59,7 +62,7 @@ def _open(app, email, name, unit_ids) -> int:
 
 
 def _status(app, cycle_id) -> CycleStatus:
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         return db.session.get(AuditCycle, cycle_id).status
 
 
@@ -79,7 +82,7 @@ def test_admin_opens_a_cycle_for_two_units(app, client, auth, make_user, org):
     )
     assert response.status_code == 302
     assert response.location.endswith("/admin/cycles/")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         cycle = db.session.scalars(select(AuditCycle)).one()
         assert cycle.name == "2026"
         assert cycle.framework_version_id == version_id
@@ -132,7 +135,7 @@ def test_bad_cycles_are_refused_and_change_nothing(
 
 def test_forged_framework_and_unit_ids_are_not_valid_choices(app, client, auth, make_user, org):
     version_id = _framework(app)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         inactive = orgs.save_unit(
             None,
             None,
@@ -215,7 +218,7 @@ def test_the_list_shows_how_many_audits_are_in_each_state(app, client, auth, mak
     email = make_user(Role.ADMIN)
     first = _open(app, email, "2025", [org.hq, org.region, org.station_a])
     second = _open(app, email, "2026", [org.station_b, org.barracks])
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         audit = db.session.scalar(select(Audit).filter_by(cycle_id=first, unit_id=org.region))
         audit.state = AuditState.IN_PROGRESS
         db.session.commit()
@@ -241,7 +244,7 @@ def test_the_list_reads_the_counts_in_one_query(app, client, auth, make_user, or
 
     def statements() -> int:
         seen: list[str] = []
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             engine = db.engine
 
         def record(conn, cursor, statement, *args):
@@ -279,32 +282,39 @@ def test_closing_needs_the_csrf_token(app, database_url, tmp_path, make_user, or
 # --- messages ---------------------------------------------------------------------------------
 
 
-AUDITS = Path(messages.__file__).parent
+AUDIT = Path(refusals.__file__).parent.parent
 
 
-def _keys(pattern: str, *files: str) -> set[str]:
-    return {key for name in files for key in re.findall(pattern, (AUDITS / name).read_text())}
+def _keys(pattern: str) -> set[str]:
+    """Every key the code refuses with (or reports a problem with), anywhere in audit/."""
+    return {
+        key
+        for path in AUDIT.rglob("*.py")
+        if "migrations" not in path.parts
+        for key in re.findall(pattern, path.read_text())
+    }
 
 
-def test_every_refusal_and_problem_has_a_message():
-    reasons = _keys(r'Refused\("([a-z_]+)"', "services.py", "workflow.py")
-    problems = _keys(r'Problem\("([a-z_]+)"', "values.py", "services.py")
+def test_every_refusal_and_problem_has_a_message_in_the_one_catalog():
+    reasons = _keys(r'Refused\(\s*"([a-z_]+)"')
+    problems = _keys(r'Problem\(\s*"([a-z_]+)"')
     assert {"cycle_name_taken", "not_allowed", "wrong_state", "unknown_action"} <= reasons
+    assert {"email_taken", "password_too_short", "unit_code_taken", "last_admin"} <= reasons
     assert {"required", "cell_not_a_number", "conflict"} <= problems
-    assert sorted((reasons | problems) - set(messages.MESSAGES)) == []
+    assert sorted((reasons | problems) - set(catalog.MESSAGES)) == []
 
 
 def test_messages_fill_in_their_parameters_and_fall_back(app):
     with app.test_request_context():
-        assert messages.message("file_too_large", max_mb=10) == (
+        assert refusals.message("file_too_large", max_mb=10) == (
             "The file is too large: at most 10 MB."
         )
-        assert "12" in messages.message("submission_blocked", count=12)
-        assert messages.message("too_long", max=500, length=600) == (
+        assert "12" in refusals.message("submission_blocked", count=12)
+        assert refusals.message("too_long", max=500, length=600) == (
             "The text is too long: at most 500 characters."
         )
-        assert messages.message("too_large").startswith("The number must be at most")
-        assert messages.message("no_such_reason") == "This could not be saved."
+        assert refusals.message("too_large").startswith("The number must be at most")
+        assert refusals.message("no_such_reason") == "This could not be saved."
         assert str(messages.STATE_LABELS[AuditState.RETURNED]) == "Returned to the unit"
         assert str(messages.STATE_LABELS["not_started"]) == "Not started"
         assert str(messages.CYCLE_STATUS_LABELS[CycleStatus.CLOSED]) == "Closed"

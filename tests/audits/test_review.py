@@ -25,6 +25,7 @@ from audit.audits.models import (
     ReviewQuery,
 )
 from audit.extensions import db
+from audit.transactions import unit_of_work
 from tests.audits.conftest import World, fill_small
 
 STATEMENT = "I confirm that these answers are accurate and complete."
@@ -46,7 +47,7 @@ def send(world: World, who: str, path: str, data: dict[str, Any] | None = None) 
 
 def actions(world: World) -> list[tuple[str, str | None]]:
     """The audit-level log (actions and notes), oldest first."""
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         return [
             (e.action, e.note)
             for e in db.session.scalars(
@@ -58,7 +59,7 @@ def actions(world: World) -> list[tuple[str, str | None]]:
 
 
 def query_status(world: World) -> list[QueryStatus]:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         return list(db.session.scalars(select(ReviewQuery.status).order_by(ReviewQuery.id)))
 
 
@@ -96,7 +97,7 @@ def test_submit_is_blocked_until_everything_is_answered_and_signed_off(small_wor
 
     page = send(w, "commander", "submit", {"statement": f"  {STATEMENT}  "})
     assert "The audit has been submitted for review." in page
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, w.audit)
         assert audit.state is AuditState.SUBMITTED
         assert audit.sign_off == STATEMENT
@@ -144,7 +145,7 @@ def test_a_query_return_reply_resubmit_and_validate(filled):
     assert "Some review questions are still open: answer them first." in page
     assert w.state() is AuditState.RETURNED
     # ... replies, which answers it, corrects the answer and resubmits.
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         query_id = db.session.scalar(select(ReviewQuery.id))
     page = send(w, "commander", f"/audits/queries/{query_id}/reply", {"body": "Two more rooms."})
     assert "Your reply has been sent." in page
@@ -158,7 +159,7 @@ def test_a_query_return_reply_resubmit_and_validate(filled):
     page = send(w, "adviser", "validate")
     assert "The audit has been validated." in page
     assert query_status(w) == [QueryStatus.CLOSED]
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, w.audit)
         assert audit.state is AuditState.VALIDATED
         assert audit.validated_at is not None
@@ -191,7 +192,7 @@ def test_an_override_needs_a_reason_and_a_submitted_audit(filled):
     w = filled
 
     def overrides() -> dict[str, tuple[str | None, str | None]]:
-        with w.app.app_context():
+        with w.app.app_context(), unit_of_work():
             return {
                 str(a.indicator.code): (a.override_level, a.override_reason)
                 for a in db.session.scalars(
@@ -244,7 +245,7 @@ def test_an_administrator_reopens_a_validated_audit_with_a_reason(filled):
 
     page = send(w, "admin", "reopen", {"reason": "The strength return was last year's."})
     assert "The audit has been reopened." in page
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, w.audit)
         assert audit.state is AuditState.RETURNED
         assert audit.validated_at is None
@@ -267,7 +268,7 @@ def upload(world: World, who: str, data: bytes, name: str, kind: str, code: str 
 
 
 def stored_files(world: World) -> list[str]:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         return sorted(p.name for p in services.storage_folder().iterdir())
 
 
@@ -277,7 +278,7 @@ def test_an_evidence_file_is_kept_and_shown_only_to_those_who_see_the_audit(smal
     assert response.status_code == 302
     assert response.location == f"/audits/{w.audit}/domains/AA"
     assert "The evidence has been added." in text(w.client("commander").get(response.location))
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         evidence = db.session.scalars(select(Evidence)).one()
         assert evidence.kind is EvidenceKind.FILE
         assert evidence.filename == "Toilets photos.pdf"
@@ -310,7 +311,7 @@ def test_an_evidence_file_is_kept_and_shown_only_to_those_who_see_the_audit(smal
     assert w.counts()["evidence"] == 0
     assert stored_files(w) == []
     assert w.client("commander").get(url).status_code == 404
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         entry = db.session.scalars(
             select(AuditLogEntry).where(AuditLogEntry.action == "evidence.removed")
         ).one()
@@ -356,7 +357,7 @@ def test_a_document_reference(small_world):
     reference = "Order 12/2026 of the station commander, kept in the station registry"
     page = send(w, "commander", "answers/AA1/evidence", {"reference": f" {reference} "})
     assert "The evidence has been added." in page
-    with w.app.app_context():
+    with w.app.app_context(), unit_of_work():
         evidence = db.session.scalars(select(Evidence)).one()
         assert evidence.kind is EvidenceKind.REFERENCE
         assert evidence.reference == reference

@@ -16,10 +16,10 @@ from audit.audits.workflow import (
     EDITABLE,
     Action,
     Actor,
-    TransitionRefused,
     allowed_actions,
     next_state,
 )
+from audit.refusals import Refused
 
 C, A, ADMIN = Actor.COMMANDER, Actor.ADVISER, Actor.ADMIN
 
@@ -69,35 +69,35 @@ def test_allowed_moves_give_the_next_state(combination):
 @pytest.mark.parametrize("combination", [c for c in COMBINATIONS if c not in ALLOWED], ids=_id)
 def test_refused_moves_say_why(combination):
     state, action, actor = combination
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         next_state(state, action, {actor})
     expected = "wrong_state" if state not in SOURCES[action] else "not_allowed"
-    assert refused.value.reason == expected
+    assert refused.value.key == expected
     assert str(refused.value) == expected
 
 
 @pytest.mark.parametrize("state", list(S), ids=lambda s: s.value)
 @pytest.mark.parametrize("action", list(Action), ids=lambda a: a.value)
 def test_nobody_may_do_anything(state, action):
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         next_state(state, action, set())
-    assert refused.value.reason == (
+    assert refused.value.key == (
         "wrong_state" if state not in SOURCES[action] else "not_allowed"
     )
 
 
 def test_the_state_is_checked_before_the_person():
     # A commander asking to validate a draft hears about the state, not about their role.
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         next_state(S.IN_PROGRESS, Action.VALIDATE, {C})
-    assert refused.value.reason == "wrong_state"
+    assert refused.value.key == "wrong_state"
 
 
 @pytest.mark.parametrize("action", ["approve", "", None], ids=repr)
 def test_an_unknown_action_is_refused(action):
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         next_state(S.SUBMITTED, action, set(Actor))
-    assert refused.value.reason == "unknown_action"
+    assert refused.value.key == "unknown_action"
 
 
 #: What each capacity may do in each state (the buttons shown); START is never a button.

@@ -5,11 +5,12 @@ from __future__ import annotations
 from audit.accounts.models import Role
 from audit.extensions import db
 from audit.orgs.models import Unit
+from audit.transactions import unit_of_work
 from tests.conftest import row_count
 
 
 def _unit(app, unit_id):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         unit = db.session.get(Unit, unit_id)
         return unit.path, unit.parent_id
 
@@ -42,7 +43,7 @@ def test_admin_creates_country_institution_and_unit(app, client, auth, make_user
         },
     )
     assert response.status_code == 302
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         unit = db.session.query(Unit).one()
         assert unit.code == "BAS-01"
         assert unit.path == f"/{unit.id}/"

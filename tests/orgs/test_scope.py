@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from audit.access.scope import Can, abilities, visible_unit_ids
 from audit.accounts.models import Role, User
 from audit.extensions import db
 from audit.orgs.models import Unit
-from audit.orgs.scope import Can, abilities, visible_unit_ids
+from audit.transactions import unit_of_work
 
 
 def _visible(app, email):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         user = db.session.scalar(select(User).where(User.email == email))
         return set(db.session.scalars(visible_unit_ids(user)))
 
@@ -73,7 +74,7 @@ def test_user_without_role_sees_nothing(client, auth, make_user, org):
 def test_abilities_say_what_each_role_may_do(app, make_user, org):
     commander = make_user(Role.COMMANDER, unit_id=org.station_a)
     adviser = make_user(Role.ADVISER, institution_id=org.police)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         station = db.session.get(Unit, org.station_a)
         by_email = {u.email: u for u in db.session.scalars(select(User))}
         assert abilities(by_email[commander], station) == {Can.VIEW, Can.FILL}

@@ -1,0 +1,73 @@
+"""Audit cycles, answers, evidence, queries and the review workflow.
+
+Every function here checks who is asking (through audit.access.scope), refuses with
+:class:`audit.refusals.Refused` before it changes anything it should not, records each change in
+the append-only audit log, and flushes: the request, task or command around it commits once.
+
+The package is cut by what a person does: `cycles` (administrators), `answers` (the commander's
+form), `evidence`, `review` (submission, review, queries); `reading` and `checks` serve them all.
+"""
+
+from audit.audits.services.answers import SaveResult, save_answer
+from audit.audits.services.checks import clean_text
+from audit.audits.services.cycles import close_cycle, open_cycle
+from audit.audits.services.evidence import (
+    add_evidence_file,
+    add_evidence_reference,
+    evidence_for,
+    remove_evidence,
+    storage_folder,
+)
+from audit.audits.services.log import history
+from audit.audits.services.reading import (
+    AuditData,
+    actors_for,
+    audit_for,
+    blocking,
+    framework_for,
+    indicator_rows,
+    load_data,
+    visible_audits,
+)
+from audit.audits.services.review import (
+    open_queries,
+    open_query,
+    override,
+    queries,
+    reopen,
+    reply,
+    return_audit,
+    submit,
+    validate,
+)
+
+__all__ = [
+    "AuditData",
+    "SaveResult",
+    "actors_for",
+    "add_evidence_file",
+    "add_evidence_reference",
+    "audit_for",
+    "blocking",
+    "clean_text",
+    "close_cycle",
+    "evidence_for",
+    "framework_for",
+    "history",
+    "indicator_rows",
+    "load_data",
+    "open_cycle",
+    "open_queries",
+    "open_query",
+    "override",
+    "queries",
+    "remove_evidence",
+    "reopen",
+    "reply",
+    "return_audit",
+    "save_answer",
+    "storage_folder",
+    "submit",
+    "validate",
+    "visible_audits",
+]

@@ -1,0 +1,103 @@
+"""Every refusal's message, by key: the one catalog services refuse from.
+
+A key names what went wrong (`cycle_name_taken`); the text says it to the person in their
+language, with %(name)s parameters the refusal carries. Answer problems found while parsing
+(`values.Problem` codes) share the catalog, so a form shows them the same way.
+"""
+
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+#: The text shown for a key that has no message of its own.
+GENERIC = _l("This could not be saved.")
+
+MESSAGES: dict[str, LazyString] = {
+    # who may do what, and when
+    "not_allowed": _l("You are not allowed to do that."),
+    "form_expired": _l("The form has expired. Please try again."),
+    "cycle_closed": _l("This audit cycle is closed: its audits can no longer be changed."),
+    "audit_locked": _l("This audit is locked and can no longer be changed."),
+    "wrong_state": _l("That is not possible while the audit is in its current state."),
+    "unknown_action": _l("This action is not known."),
+    # cycles
+    "cycle_name_required": _l("Give the cycle a name."),
+    "cycle_name_taken": _l("Another cycle already has this name."),
+    "cycle_dates": _l("The closing date cannot be before the opening date."),
+    "unknown_framework": _l("Choose a framework version from the list."),
+    "cycle_units": _l("Choose at least one unit from the list."),
+    # submission and review
+    "submission_blocked": _l(
+        "The audit cannot be submitted yet. Answers that still need attention: %(count)s."
+    ),
+    "queries_open": _l("Some review questions are still open: answer them first."),
+    "return_needs_query": _l("Ask at least one question before returning the audit to the unit."),
+    "sign_off_required": _l("Write the sign-off statement before submitting."),
+    "reason_required": _l("Give a reason."),
+    "override_needs_answer": _l("Only an answered question can be rated differently."),
+    "unknown_level": _l("Choose a level from the list."),
+    "message_required": _l("Write a message."),
+    # evidence
+    "file_type": _l("This type of file is not accepted. Use PDF, PNG, JPEG, DOCX or XLSX."),
+    "file_empty": _l("The file is empty."),
+    "file_too_large": _l("The file is too large: at most %(max_mb)s MB."),
+    "reference_required": _l("Describe the document, for example its number and date."),
+    # answers (values.Problem codes)
+    "required": _l("This question must be answered."),
+    "wrong_type": _l("This answer could not be read. Please enter it again."),
+    "not_a_number": _l("Enter a number."),
+    "negative": _l("The number cannot be negative."),
+    "not_an_integer": _l("Enter a whole number."),
+    "too_many_decimals": _l("Use at most %(max)s decimals."),
+    "too_small": _l("The number must be at least %(min)s."),
+    "too_large": _l("The number must be at most %(max)s."),
+    "too_long": _l("The text is too long: at most %(max)s characters."),
+    "unknown_option": _l("Choose an answer from the list."),
+    "not_a_date": _l("Enter a date as year-month-day, for example 2026-03-31."),
+    "in_the_future": _l("The date cannot be in the future."),
+    "too_old": _l("The date cannot be before %(min)s."),
+    "control_characters": _l("The text contains characters that cannot be stored."),
+    "cell_required": _l("Fill in every cell (0 if none)."),
+    "table_incomplete": _l(
+        "Not saved yet: fill in the %(count)s empty cells of this table (0 if none)."
+    ),
+    "cell_not_a_number": _l("Each cell needs a number."),
+    "cell_negative": _l("A cell cannot be negative."),
+    "cell_not_an_integer": _l("Each cell needs a whole number."),
+    "cell_too_large": _l("A cell can hold at most %(max)s."),
+    "computed": _l("This value is calculated from other answers and cannot be entered."),
+    "bad_currency": _l("Enter the currency as a three-letter code, for example USD."),
+    "rule_broken": _l("This answer does not agree with other answers."),
+    "skipped": _l("This question does not apply given an earlier answer."),
+    "not_applicable_needs_reason": _l("Say why this question does not apply."),
+    "evidence_required": _l("This answer needs evidence: attach a file or a document reference."),
+    "conflict": _l("Someone else changed this answer meanwhile. Check their version first."),
+    # accounts
+    "password_too_short": _l("Use at least %(n)d characters."),
+    "password_too_long": _l("Use at most 128 characters."),
+    "password_needed": _l("A new account needs a password."),
+    "email_taken": _l("An account with this e-mail address already exists."),
+    "cannot_disable_self": _l("You cannot disable your own account."),
+    "wrong_current_password": _l("The current password is not correct."),
+    "same_password": _l("Choose a password different from the current one."),
+    "unknown_language": _l("That language is not available."),
+    # roles
+    "commander_needs_unit": _l("A commander needs a unit."),
+    "adviser_needs_scope": _l("A gender adviser needs either a unit or an institution."),
+    "donor_needs_scope": _l("A donor needs either an institution or a country."),
+    "choose_from_list": _l("Choose an entry from the list."),
+    "role_held": _l("The user already holds this role there."),
+    "last_admin": _l("The last administrator cannot be removed."),
+    # organisations
+    "record_conflict": _l("That conflicts with an existing record (a name or code is taken)."),
+    "country_taken": _l("A country with this code or name already exists."),
+    "choose_country": _l("Choose a country from the list."),
+    "institution_taken": _l("This country already has an institution with that name."),
+    "choose_institution": _l("Choose an institution from the list."),
+    "choose_parent": _l("Choose a parent unit from the list."),
+    "parent_other_institution": _l("The parent unit must belong to the same institution."),
+    "parent_inside_unit": _l("A unit cannot be placed under itself or one of its sub-units."),
+    "unit_has_children": _l("Move or remove the sub-units before changing the institution."),
+    "unit_code_taken": _l("Another unit of this institution already uses this code."),
+}

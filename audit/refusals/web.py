@@ -1,0 +1,63 @@
+"""How a refusal reaches the person: next to its form field, as a flash, or as JSON.
+
+Every view that catches :class:`~audit.refusals.Refused` answers through these functions, and
+each of them first rolls the request's transaction back, so whatever the service had already
+changed before it refused is undone before anything is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, flash, jsonify, redirect, request
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from audit.extensions import db
+from audit.refusals import Refused
+
+
+def _undo() -> None:
+    db.session.rollback()
+
+
+def on_form(error: Refused, form: FlaskForm) -> None:
+    """Show the refusal next to its field; a refusal without a field on this form is flashed."""
+    _undo()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None or not hasattr(field, "errors"):
+        flash(error.message, "error")
+        return
+    field.errors = [*field.errors, error.message]
+
+
+def as_flash(error: Refused) -> None:
+    """Show the refusal at the top of the next page."""
+    _undo()
+    flash(error.message, "error")
+
+
+def as_json(
+    error: Refused, status: int = 422, body: dict[str, Any] | None = None
+) -> tuple[Response, int]:
+    """The refusal as JSON (422: the request cannot be done; 409: it conflicts with the
+    audit's state or a newer change). `body` is the page script's own shape, if it has one."""
+    _undo()
+    if body is None:
+        body = {"ok": False, "error": error.key, "message": error.message}
+        if error.field:
+            body["field"] = error.field
+    return jsonify(body), status
+
+
+def init_app(app: Flask) -> None:
+    """A refusal no view caught: JSON for scripts, otherwise a flash and back to the page."""
+
+    @app.errorhandler(Refused)
+    def refused(error: Refused) -> Any:
+        if request.accept_mimetypes.best == "application/json" or request.is_json:
+            return as_json(error)
+        as_flash(error)
+        target = request.referrer or "/"
+        same_site = target.startswith(request.host_url) or target.startswith("/")
+        return redirect(target if same_site else "/")
