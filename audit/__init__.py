@@ -26,8 +26,9 @@ def create_app(
     app.config.update(overrides or {})
     config.init_app(app)
 
-    from audit import extensions, i18n, routing, security
+    from audit import extensions, i18n, routing, security, transactions
     from audit.errors import register_error_handlers
+    from audit.refusals import web as refusals
     from workers import celery_init_app
 
     extensions.db.init_app(app)
@@ -40,6 +41,8 @@ def create_app(
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     routing.init_app(app)
+    transactions.init_app(app)
+    refusals.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     celery_init_app(app)
@@ -56,20 +59,11 @@ def create_app(
     from audit.scoring.views import bp as scorecards_bp
     from audit.system.views import bp as system_bp
 
-    for blueprint in (
-        accounts_bp,
-        audits_bp,
-        cycles_bp,
-        exports_bp,
-        frameworks_bp,
-        home_bp,
-        orgs_bp,
-        portfolio_bp,
-        scorecards_bp,
-        system_bp,
-    ):
+    blueprints = (accounts_bp, audits_bp, cycles_bp, exports_bp, frameworks_bp, home_bp)
+    for blueprint in (*blueprints, orgs_bp, portfolio_bp, scorecards_bp, system_bp):
         app.register_blueprint(blueprint)
 
+    import audit.scoring.subscribers  # noqa: F401 - scoring subscribes to audits' signals
     from audit.cli import register_commands
 
     register_commands(app)

@@ -244,8 +244,8 @@ class Portfolio:
         from audit.audits.models import Answer, Audit, Evidence
         from audit.orgs.models import Unit
         from audit.outbox.models import OutboxMessage
-        from audit.scoring import SCORECARD_TASK
         from audit.scoring.models import DomainScore, SexCount
+        from audit.scoring.services import TASK as SCORECARD_TASK
 
         s = self.setup
         rng = self.rng
@@ -439,12 +439,12 @@ def run(url: str, audits: int, small: int, repeat: int, rescore_runs: int) -> st
 def _run(audits: int, small: int, repeat: int, rescore_runs: int) -> str:
     from flask_migrate import upgrade
 
+    from audit.access.scope import visible_unit_ids
     from audit.accounts.models import Role, RoleAssignment, User
     from audit.audits.models import Answer, Audit, AuditCycle
     from audit.extensions import db
     from audit.frameworks import services as frameworks
     from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitType
-    from audit.orgs.scope import visible_unit_ids
     from audit.scoring import engine
     from audit.scoring import services as scoring
 

@@ -37,6 +37,7 @@ from audit.demo import (
 from audit.extensions import db
 from audit.orgs.models import Unit
 from audit.scoring.models import ScorecardSnapshot, Trigger
+from audit.transactions import unit_of_work
 from tests.conftest import make_app, row_count
 
 
@@ -44,10 +45,10 @@ from tests.conftest import make_app, row_count
 def demo(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app whose database holds the demo, loaded once; every row is deleted afterwards."""
     app = make_app(database_url, tmp_path_factory.mktemp("demo-instance"))
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert load_demo() is True
     yield app
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         db.session.remove()
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
@@ -77,7 +78,7 @@ def _validated_scores(cycle: AuditCycle) -> dict[str, float | None]:
 
 
 def test_demo_loads_three_countries_about_twenty_units_and_every_role(demo: Flask) -> None:
-    with demo.app_context():
+    with demo.app_context(), unit_of_work():
         assert load_demo() is False  # loading again changes nothing
     assert row_count(demo, "countries") == 3
     assert 18 <= row_count(demo, "units") <= 24
@@ -86,7 +87,7 @@ def test_demo_loads_three_countries_about_twenty_units_and_every_role(demo: Flas
 
 
 def test_two_cycles_with_validated_audits_and_scorecards_in_both(demo: Flask) -> None:
-    with demo.app_context():
+    with demo.app_context(), unit_of_work():
         units = row_count(demo, "units")
         past, current = _cycle(CYCLE_2025.name), _cycle(CYCLE_2026.name)
         assert (past.opens_on, past.closes_on) == (CYCLE_2025.opens_on, CYCLE_2025.closes_on)
@@ -108,7 +109,7 @@ def test_two_cycles_with_validated_audits_and_scorecards_in_both(demo: Flask) ->
 
 
 def test_scores_change_between_cycles_and_most_units_improve(demo: Flask) -> None:
-    with demo.app_context():
+    with demo.app_context(), unit_of_work():
         before = _validated_scores(_cycle(CYCLE_2025.name))
         after = _validated_scores(_cycle(CYCLE_2026.name))
         both = sorted(set(before) & set(after))
@@ -119,7 +120,7 @@ def test_scores_change_between_cycles_and_most_units_improve(demo: Flask) -> Non
 
 
 def test_demo_commanders_have_audits_to_continue(demo: Flask) -> None:
-    with demo.app_context():
+    with demo.app_context(), unit_of_work():
         hobeich = accounts.user_by_email("commander.hobeich@example.org")
         assert hobeich is not None
         states = {(a.cycle.name, a.state) for a in audits.visible_audits(hobeich)}
@@ -134,7 +135,7 @@ def test_demo_commanders_have_audits_to_continue(demo: Flask) -> None:
 
 
 def test_every_unit_has_a_demo_commander_and_adviser(demo: Flask) -> None:
-    with demo.app_context():
+    with demo.app_context(), unit_of_work():
         people = [accounts.user_by_email(d.email) for d in [*DEMO_USERS, *UNIT_COMMANDERS]]
         for unit in db.session.scalars(select(Unit)):
             actors = set().union(*(audits.actors_for(p, unit) for p in people if p is not None))
@@ -142,7 +143,7 @@ def test_every_unit_has_a_demo_commander_and_adviser(demo: Flask) -> None:
 
 
 def test_demo_answers_are_the_same_on_every_load(demo: Flask) -> None:
-    with demo.app_context():
+    with demo.app_context(), unit_of_work():
         audit = db.session.scalars(select(Audit).order_by(Audit.id)).first()
         assert audit is not None
         fw = audits.framework_for(audit)
@@ -150,7 +151,7 @@ def test_demo_answers_are_the_same_on_every_load(demo: Flask) -> None:
         first = plan_answers(fw, profile, 0)
         assert plan_answers(fw, profile, 0) == first
         assert plan_answers(fw, profile, 1) != first
-        assert audits.current_answers(audit) == first.values
+        assert audits.load_data(audit).values == first.values
 
 
 def test_every_demo_user_can_sign_in(demo: Flask) -> None:

@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po
 from audit.accounts.models import Role, User
 from audit.extensions import db
 from audit.paths import ROOT
+from audit.transactions import unit_of_work
 
 
 def test_browser_language_is_followed(client):
@@ -47,7 +48,7 @@ def test_signed_in_choice_is_remembered_on_the_account(app, client, auth, make_u
     auth.login(email)
     response = client.post("/language", data={"locale": "ar", "next": "/"})
     assert response.location == "/"
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         assert db.session.query(User).filter_by(email=email).one().locale == "ar"
     other = app.test_client()
     other.post("/login", data={"email": email, "password": "correct horse battery"})

@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 import audit.models  # noqa: F401 - the whole schema
 from audit.extensions import db
 from audit.paths import ROOT
+from audit.transactions import unit_of_work
 from tests.conftest import make_app
 from tests.services import drop_postgres, postgres_url, require_postgres
 
@@ -34,7 +35,7 @@ def test_upgrade_on_an_empty_database_matches_the_models_and_downgrade_undoes_it
     database_url, tmp_path
 ):
     app = make_app(_fresh_url(database_url, tmp_path), tmp_path / "instance")
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from audit.accounts.models import User
 from audit.activity.models import ActivityEvent
 from audit.extensions import db
 
 
+class Actor(Protocol):
+    """Whoever made a change: a signed-in user (or None for the system itself)."""
+
+    id: int
+    is_authenticated: bool
+
+
 def record(
-    actor: User | None, action: str, object_type: str, object_id: int | None, **details: Any
+    actor: Actor | None, action: str, object_type: str, object_id: int | None, **details: Any
 ) -> ActivityEvent:
     """Add an event to the current transaction; the caller's commit stores it with the change."""
     event = ActivityEvent(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from audit.accounts.access import admin_required
+from audit.access.roles import admin_required
 from audit.extensions import db
 from audit.frameworks import services, spec
 from audit.frameworks.labels import (

@@ -13,7 +13,7 @@ from audit.audits.models import Audit, AuditState, CycleStatus
 from audit.audits.workflow import Actor
 from audit.extensions import db
 from audit.orgs.labels import KIND_LABELS, UNIT_TYPE_LABELS
-from audit.orgs.scope import funded_institutions, visible_units
+from audit.orgs.queries import funded_institutions, visible_units
 
 bp = Blueprint("home", __name__)
 

@@ -15,12 +15,13 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, select
 
+from audit.access.scope import funded_scope
 from audit.accounts.models import Role, User
 from audit.audits.models import Audit, AuditCycle
 from audit.extensions import db
 from audit.frameworks import spec
 from audit.orgs.models import Country, Institution, Unit
-from audit.orgs.scope import funded_institutions, funded_scope
+from audit.orgs.queries import funded_institutions
 from audit.scoring import disclosure, engine
 from audit.scoring import services as scoring
 from audit.scoring.models import DomainScore, RecommendationScore, ScorecardSnapshot, SexCount

@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, select
 
+from audit.access.scope import visible_unit_ids
 from audit.accounts.models import Role
 from audit.audits.models import Audit, AuditCycle, CycleStatus
 from audit.extensions import db
@@ -40,7 +41,6 @@ from audit.frameworks.labels import LEVEL_LABELS
 from audit.frameworks.models import FrameworkVersion
 from audit.i18n import pick, text_direction
 from audit.orgs.models import Institution, Unit
-from audit.orgs.scope import visible_unit_ids
 from audit.scoring import charts, disclosure, engine
 from audit.scoring import services as scoring
 from audit.scoring.donor import Rules, Tally, funded, tallies, validated

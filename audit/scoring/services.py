@@ -13,7 +13,6 @@ from audit.audits.models import Audit, AuditCycle, AuditState
 from audit.extensions import db
 from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
-from audit.scoring import SCORECARD_TASK as TASK
 from audit.scoring import engine
 from audit.scoring.models import (
     DomainScore,
@@ -23,15 +22,18 @@ from audit.scoring.models import (
     Trigger,
 )
 
+#: The Celery task that builds an audit's scorecard from an outbox message.
+TASK = "audit.scoring.build_scorecard"
+
 
 def request_scorecard(audit: Audit, trigger: Trigger) -> OutboxMessage:
     """Record, in the caller's transaction, that this audit needs a scorecard."""
     return outbox.add(TASK, audit_id=audit.id, trigger=trigger.value)
 
 
-def compute(audit: Audit) -> engine.Scorecard:
+def compute(audit: Audit, data: audits.AuditData | None = None) -> engine.Scorecard:
     """The audit's scorecard from its current answers (pure engine over plain data)."""
-    data = audits.load_data(audit)
+    data = data or audits.load_data(audit)
     answers = {
         code: engine.AnswerInput(
             value=answer.value,
@@ -59,20 +61,30 @@ def build_scorecard(message_id: int) -> ScorecardSnapshot | None:
     existing = db.session.scalar(
         select(ScorecardSnapshot).where(ScorecardSnapshot.outbox_id == message_id)
     )
-    if existing is not None or message.done_at is not None:
-        outbox.complete(message_id)
-        db.session.commit()
-        return existing
     audit = db.session.get(Audit, message.payload["audit_id"])
-    if audit is None:  # deleted meanwhile: nothing left to score
-        outbox.complete(message_id)
-        db.session.commit()
-        return None
-    card = compute(audit)
-    fw = audits.framework_for(audit)
+    if existing is not None or message.done_at is not None or audit is None:
+        outbox.complete(message_id)  # done already, or the audit was deleted meanwhile
+        return existing
+    snapshot = _snapshot(audit, Trigger(message.payload["trigger"]), message_id)
+    db.session.add(snapshot)
+    outbox.complete(message_id)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same message finished in another worker first
+        db.session.rollback()
+        return db.session.scalar(
+            select(ScorecardSnapshot).where(ScorecardSnapshot.outbox_id == message_id)
+        )
+    return snapshot
+
+
+def _snapshot(audit: Audit, trigger: Trigger, message_id: int) -> ScorecardSnapshot:
+    """The scorecard of the audit's current answers, as the rows it is stored in."""
+    data = audits.load_data(audit)
+    card = compute(audit, data)
     snapshot = ScorecardSnapshot(
         audit_id=audit.id,
-        trigger=Trigger(message.payload["trigger"]),
+        trigger=trigger,
         outbox_id=message_id,
         framework_version_id=audit.cycle.framework_version_id,
         rules_version=card.rules_version,
@@ -88,13 +100,19 @@ def build_scorecard(message_id: int) -> ScorecardSnapshot | None:
         RecommendationScore(recommendation_code=code, score=agg.score, coverage=agg.coverage)
         for code, agg in card.recommendations.items()
     ]
-    stored = audits.load_data(audit).values
-    for ind in fw.indicators:
-        table = stored.get(ind.code) if ind.type == "sex_table" else None
+    snapshot.sex_counts = _sex_counts(data, card)
+    return snapshot
+
+
+def _sex_counts(data: audits.AuditData, card: engine.Scorecard) -> list[SexCount]:
+    """The sex-disaggregated tables the scorecard counted, one row per table row."""
+    counts: list[SexCount] = []
+    for ind in data.framework.indicators:
+        table = data.values.get(ind.code) if ind.type == "sex_table" else None
         result = card.indicators.get(ind.code)
         if not isinstance(table, dict) or result is None or result.exclusion is not None:
             continue
-        snapshot.sex_counts += [
+        counts += [
             SexCount(
                 indicator_code=ind.code,
                 row_code=row_code,
@@ -105,16 +123,7 @@ def build_scorecard(message_id: int) -> ScorecardSnapshot | None:
             )
             for row_code, cells in table.items()
         ]
-    db.session.add(snapshot)
-    outbox.complete(message_id)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same message finished in another worker first
-        db.session.rollback()
-        return db.session.scalar(
-            select(ScorecardSnapshot).where(ScorecardSnapshot.outbox_id == message_id)
-        )
-    return snapshot
+    return counts
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from audit.transactions import unit_of_work
+
 
 def seed(framework: str, password: str) -> dict[str, object]:
     from audit import create_app
@@ -32,7 +34,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
     from audit.orgs.models import InstitutionKind, UnitType
 
     app = create_app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         version = frameworks.load(framework).version
         country = orgs.save_country(None, None, "LB", "Lebanon")
         police = orgs.save_institution(None, None, country.id, "Police", InstitutionKind.POLICE)

@@ -12,6 +12,7 @@ from audit.accounts.models import Role
 from audit.extensions import db
 from audit.frameworks import services, spec
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion, IndicatorLink
+from audit.transactions import unit_of_work
 from tests.conftest import make_app, row_count
 
 SHIPPED = services.SHIPPED / "wps-2026.1"
@@ -46,7 +47,7 @@ def test_every_shipped_text_exists_in_four_languages():
 
 
 def _versions(app) -> list[tuple[int, str, int]]:
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         return [
             (v.id, v.checksum, v.revision)
             for v in db.session.scalars(select(FrameworkVersion).order_by(FrameworkVersion.id))
@@ -54,7 +55,7 @@ def _versions(app) -> list[tuple[int, str, int]]:
 
 
 def test_loading_twice_changes_nothing(app):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         first = services.load(SHIPPED)
         assert first.created
         first_id = first.version.id
@@ -62,7 +63,7 @@ def test_loading_twice_changes_nothing(app):
         assert not second.created
         assert second.version.id == first_id
     assert row_count(app, "framework_versions") == 1
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         count = db.session.scalar(select(func.count()).select_from(FrameworkIndicator))
         fw, _ = spec.read(SHIPPED)
         assert count == len(fw.indicators)
@@ -84,7 +85,7 @@ def _changed_copy(tmp_path: Path) -> Path:
 
 
 def test_a_changed_file_becomes_a_new_version_and_the_old_one_is_untouched(app, tmp_path):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         old = services.load(SHIPPED).version
         old_id, old_document = old.id, old.document
         old_indicators = [(i.id, i.code, i.weight) for i in old.indicators]
@@ -141,7 +142,7 @@ def test_cli_load_is_idempotent(tmp_path):
 
 
 def test_admin_reads_the_framework_in_arabic(app, client, auth, make_user):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         version_id = services.load(SHIPPED).version.id
         fw = services.framework_of(db.session.get(FrameworkVersion, version_id))
     auth.login(make_user(Role.ADMIN))
@@ -161,7 +162,7 @@ def test_admin_reads_the_framework_in_arabic(app, client, auth, make_user):
 
 @pytest.mark.parametrize("role", [Role.COMMANDER, Role.ADVISER, Role.DONOR])
 def test_only_administrators_see_frameworks(app, client, auth, make_user, org, role):
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         version_id = services.load(SHIPPED).version.id
     scope = {"donor": {"country_id": org.country}}.get(role.value, {"unit_id": org.station_a})
     auth.login(make_user(role, **scope))

@@ -22,6 +22,7 @@ from audit.orgs import services as orgs
 from audit.orgs.models import InstitutionKind, Unit, UnitType
 from audit.scoring import services as scoring
 from audit.scoring.models import ScorecardSnapshot
+from audit.transactions import unit_of_work
 from tests.audits.conftest import SMALL_ANSWERS, World
 from tests.conftest import UserFactory
 
@@ -64,7 +65,7 @@ class Portfolio:
         for code, raw in ANSWERS[key].items():
             result = world.save(code, raw, who, audit_id, currency="usd" if code == "BB1" else "")
             assert result.saved, (key, code, result)
-        with world.app.app_context():
+        with world.app.app_context(), unit_of_work():
             audit = db.session.get(Audit, audit_id)
             services.add_evidence_reference(world.user(who), audit, "AA1", "Photo album")
 
@@ -78,7 +79,7 @@ def build(world: World, make_user: UserFactory, *, other_institution: bool = Fal
     """Station C (police, under the region), optionally station D of a second police force."""
     org = world.org
     units = {"a": org.station_a, "b": org.station_b}
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         units["c"] = orgs.save_unit(
             None,
             None,
@@ -101,13 +102,15 @@ def build(world: World, make_user: UserFactory, *, other_institution: bool = Fal
                 name="Station-D",
                 unit_type=UnitType.STATION,
             ).id
-            world.emails["coast_adviser"] = make_user(Role.ADVISER, institution_id=coast.id)
+            coast_id = coast.id
+    if other_institution:  # after the commit: make_user works in a transaction of its own
+        world.emails["coast_adviser"] = make_user(Role.ADVISER, institution_id=coast_id)
     world.emails["commander_a"] = world.emails["commander"]
     world.emails["commander_b"] = world.emails["other_commander"]
     for key in ("c", "d"):
         if key in units:
             world.emails[f"commander_{key}"] = make_user(Role.COMMANDER, unit_id=units[key])
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         cycle = services.open_cycle(
             world.user("admin"),
             name="2027",
@@ -131,7 +134,7 @@ def three(small_world: World, make_user: UserFactory) -> Portfolio:
     world = small_world
     for code, raw in ANSWERS["a"].items():
         assert world.save(code, raw, "commander", currency="usd" if code == "BB1" else "").saved
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, world.audit)
         services.add_evidence_reference(world.user("commander"), audit, "AA1", "Photo album")
     world.act(services.submit, "commander", STATEMENT)
@@ -155,7 +158,7 @@ def score_text(world: World, value: float) -> str:
 
 def snapshots(world: World, audit_ids: Iterable[int]) -> list[ScorecardSnapshot]:
     """The newest validated snapshot of each audit (detached, with domains and counts loaded)."""
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         found = list(
             db.session.scalars(
                 select(ScorecardSnapshot).where(
@@ -249,7 +252,7 @@ def test_rollups_count_each_unit_once_and_sum_the_counts(three):
     cards = snapshots(world, three.audits.values())
     assert len(cards) == 3
     expected = statistics.mean(s.overall_score for s in cards)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         scope = select(Unit.id).where(Unit.id.in_(three.units.values()))
         mean, count = scoring.overall_rollup(three.cycle_id, scope)
     assert count == 3
@@ -276,7 +279,7 @@ def test_rollups_count_each_unit_once_and_sum_the_counts(three):
     # The share is recomputed from the sums: 52 women of 177 people.
     assert "29.4%" in table_html.group(0)
     # And the same sums come out of the SQL roll-up.
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         scope = select(Unit.id).where(Unit.id.in_(three.units.values()))
         totals = {
             row: (w, m, n) for _, row, w, m, n, _, _ in scoring.sex_totals(three.cycle_id, scope)
@@ -326,7 +329,7 @@ def test_unknown_cycle_is_404(small_world):
 def test_donor_sees_aggregates_without_unit_names_or_small_counts(three):
     world = three.world
     html = page(world, "donor", f"/portfolio/donor?cycle={three.cycle_id}")
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         names = list(db.session.scalars(select(Unit.name)))
     main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     for name in names:
@@ -369,7 +372,7 @@ def test_donor_charts_hold_only_published_figures(three):
     # 2026 has station A alone: withheld in the table, a gap (null) in the chart.
     assert trend["values"][0] is None
     assert trend["values"][1] == pytest.approx(statistics.mean(c.overall_score for c in cards))
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         alone = scoring.latest(db.session.get(Audit, world.audit)).overall_score
     for spec in chart_specs(html).values():
         assert alone not in spec["values"]

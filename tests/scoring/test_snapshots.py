@@ -13,17 +13,18 @@ from audit.outbox.models import OutboxMessage
 from audit.scoring import engine
 from audit.scoring import services as scoring
 from audit.scoring.models import DomainScore, ScorecardSnapshot, SexCount, Trigger
+from audit.transactions import unit_of_work
 
 STATEMENT = "I confirm these answers."
 
 
 def _count(app, model) -> int:
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         return int(db.session.scalar(select(func.count()).select_from(model)))
 
 
 def _snapshots(world) -> list[tuple[str, float | None]]:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         return [
             (s.trigger.value, s.overall_score)
             for s in db.session.scalars(
@@ -42,7 +43,7 @@ def test_submit_and_validate_each_leave_a_snapshot(filled):
     snaps = _snapshots(world)
     assert [t for t, _ in snaps] == ["submitted", "validated"]
     assert snaps[0][1] is not None
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         assert (
             db.session.scalar(
                 select(func.count())
@@ -67,7 +68,7 @@ def test_submit_and_validate_each_leave_a_snapshot(filled):
 def test_the_same_message_twice_gives_one_scorecard(filled):
     world = filled
     world.act(services.submit, "commander", STATEMENT)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         message_id = db.session.scalar(select(OutboxMessage.id))
         first = scoring.build_scorecard(message_id)
         second = scoring.build_scorecard(message_id)
@@ -89,14 +90,14 @@ def test_broker_down_keeps_the_work_and_the_sweep_sends_it(filled, monkeypatch):
     world.act(services.submit, "commander", STATEMENT)
     assert world.state().value == "submitted"  # the person's submission went through
     assert _count(world.app, ScorecardSnapshot) == 0
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         message = db.session.scalars(select(OutboxMessage)).one()
         assert message.done_at is None
         assert message.sent_at is None
         assert "unreachable" in message.last_error
         assert scoring.is_computing(db.session.get(Audit, world.audit))
     monkeypatch.undo()  # the broker is back
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         assert outbox.sweep() == 1
         assert outbox.pending() == []
     assert [t for t, _ in _snapshots(world)] == ["submitted"]
@@ -104,7 +105,7 @@ def test_broker_down_keeps_the_work_and_the_sweep_sends_it(filled, monkeypatch):
 
 def test_sweep_leaves_recent_sent_work_alone(filled, monkeypatch):
     world = filled
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         msg = outbox.add("audit.scoring.build_scorecard", audit_id=world.audit, trigger="submitted")
         db.session.commit()
         sent = []
@@ -125,7 +126,7 @@ def test_domain_rollup_means_units_equally_in_sql(filled):
     world = filled
     world.act(services.submit, "commander", STATEMENT)
     world.act(services.validate, "adviser")
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         units = [world.org.station_a, world.org.station_b]
         rollup = scoring.domain_rollup(world.cycle_id, units)
         snapshot = db.session.scalars(

@@ -15,6 +15,7 @@ from audit.extensions import db
 from audit.outbox import services as outbox
 from audit.scoring import engine
 from audit.scoring import services as scoring
+from audit.transactions import unit_of_work
 from tests.audits.conftest import SMALL_ANSWERS
 
 STATEMENT = "I confirm these answers."
@@ -29,7 +30,7 @@ def _how(audit_id: int, kind: str, code: str) -> str:
 
 
 def _card(world, audit_id: int | None = None) -> engine.Scorecard:
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, audit_id or world.audit)
         return engine.Scorecard.from_dict(scoring.latest(audit).data)
 
@@ -125,7 +126,7 @@ def test_while_the_work_waits_the_page_says_so_and_reloads(filled, monkeypatch):
     assert response.headers["Refresh"] == "10"
     assert "No scorecard yet" not in page
     monkeypatch.undo()  # the broker is back: the sweep sends the work
-    with filled.app.app_context():
+    with filled.app.app_context(), unit_of_work():
         assert outbox.sweep() == 1
     response = filled.client("commander").get(_url(filled.audit))
     assert "Refresh" not in response.headers
@@ -270,7 +271,7 @@ def test_an_overridden_rating_is_marked(filled):
 
 def _second_cycle(world) -> int:
     """Open a later cycle for station A, answer it a little better, submit and validate it."""
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         cycle = services.open_cycle(
             world.user("admin"),
             name="2027",
@@ -284,7 +285,7 @@ def _second_cycle(world) -> int:
     for code, raw in answers.items():
         result = world.save(code, raw, audit_id=audit_id, currency="usd" if code == "BB1" else "")
         assert result.saved, (code, result)
-    with world.app.app_context():
+    with world.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, audit_id)
         services.add_evidence_reference(world.user("commander"), audit, "AA1", "Photos 2027")
     world.act(services.submit, "commander", STATEMENT, audit_id=audit_id)
@@ -314,7 +315,7 @@ def test_a_break_in_the_series_shows_a_dash(filled):
     _submit(filled)
     filled.act(services.validate, "adviser")
     later = _second_cycle(filled)
-    with filled.app.app_context():
+    with filled.app.app_context(), unit_of_work():
         # The earlier snapshot pretends to come from other scoring rules: nothing compares.
         earlier = scoring.previous(db.session.get(Audit, later))
         earlier.data = {**earlier.data, "rules_version": "1999.1"}
@@ -350,7 +351,7 @@ def test_arabic_page_is_right_to_left_with_mirrored_bars(filled):
 def test_snapshot_is_read_not_recomputed(filled):
     """The page shows the stored snapshot, even if answers changed after it was taken."""
     _submit(filled)
-    with filled.app.app_context():
+    with filled.app.app_context(), unit_of_work():
         snapshot = scoring.latest(db.session.get(Audit, filled.audit))
         data = dict(snapshot.data)
         data["overall"] = {**data["overall"], "score": 12.3}
