@@ -167,7 +167,7 @@ def test_setup_command_creates_schema_loads_demo_and_prints_logins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The cycles are what takes time; the module fixture loads them, this test checks the command.
-    monkeypatch.setattr("audit.demo._demo_cycles", lambda unit_ids: None)
+    monkeypatch.setattr("audit.demo.loading._demo_cycles", lambda unit_ids: None)
     app = make_app(f"sqlite:///{tmp_path / 'fresh.sqlite'}", tmp_path / "instance")
     result = app.test_cli_runner().invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
