@@ -6,6 +6,8 @@ database backend for the whole module (`demo`), and the tests only read it.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,14 +29,18 @@ from audit.audits.workflow import Actor
 from audit.demo import (
     CYCLE_2025,
     CYCLE_2026,
+    DEMO_ORGS,
     DEMO_USERS,
     OPEN_CYCLE_STATES,
     UNIT_COMMANDERS,
     UnitProfile,
     load_demo,
     plan_answers,
+    reading,
 )
 from audit.extensions import db
+from audit.frameworks import spec
+from audit.frameworks.services import SHIPPED
 from audit.orgs.models import Unit
 from audit.scoring.models import ScorecardSnapshot, Trigger
 from audit.transactions import unit_of_work
@@ -154,6 +160,55 @@ def test_demo_answers_are_the_same_on_every_load(demo: Flask) -> None:
         assert audits.load_data(audit).values == first.values
 
 
+def _renamed_framework() -> tuple[spec.Framework, spec.Framework, dict[str, str]]:
+    """The shipped framework, and a copy with every domain and indicator code changed.
+
+    The comparability keys stay, as they do between versions; the third value maps old codes
+    to new ones (FA1a → ZA41a).
+    """
+    source = spec.load_source(sorted(SHIPPED.iterdir())[-1])
+    domains = {d["code"]: f"Z{chr(ord('A') + n)}" for n, d in enumerate(source["domains"])}
+    renamed: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        domain, number, suffix = match.groups()
+        renamed[match[0]] = f"{domains[domain]}{int(number) + 40}{suffix}"
+        return renamed[match[0]]
+
+    pattern = re.compile(rf"\b({'|'.join(domains)})([0-9]+)([a-z]?)\b")
+    doc = json.loads(pattern.sub(rename, json.dumps(source)))
+    for domain in doc["domains"]:
+        domain["code"] = domains[domain["code"]]
+    assert spec.validate(doc) == []
+    return spec.build(source), spec.build(doc), renamed
+
+
+def test_the_demo_reads_the_framework_instead_of_naming_codes() -> None:
+    """With every code changed, each demo unit draws the same answers to the same questions."""
+    shipped, other, renamed = _renamed_framework()
+    multi = {ind.code for ind in shipped.indicators if ind.type == "multi_choice"}
+    for country, _, institutions in DEMO_ORGS:
+        for _, kind, units in institutions:
+            for code, _, unit_type, _ in units:
+                profile = UnitProfile.draw(code, kind.service, unit_type.value, country)
+                for cycle in (0, 1):
+                    before = plan_answers(shipped, profile, cycle)
+                    after = plan_answers(other, profile, cycle)
+                    assert set(after.values) == {renamed[c] for c in before.values}, code
+                    for c, value in before.values.items():
+                        # Options are sampled with the code in the seed: only their number stays.
+                        same = len if c in multi else (lambda v: v)
+                        assert same(after.values[renamed[c]]) == same(value), (code, c)
+                    assert after.evidence == [renamed[c] for c in before.evidence]
+                    assert after.not_applicable.keys() == {
+                        renamed[c] for c in before.not_applicable
+                    }
+                    if code == "IPS-BAS-ASH":  # the returned audit: the adviser's query
+                        question, table = reading.query_question(other, after.values)
+                        assert (question, table) == (renamed["WD3a"], renamed["WD3"])
+    assert reading.in_progress_domains(other, 3) == ("ZA", "ZB", "ZC")
+
+
 def test_every_demo_user_can_sign_in(demo: Flask) -> None:
     for number, user in enumerate(DEMO_USERS):
         # A different address per user: the login throttle counts attempts per address.
@@ -168,7 +223,7 @@ def test_setup_command_creates_schema_loads_demo_and_prints_logins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The cycles are what takes time; the module fixture loads them, this test checks the command.
-    monkeypatch.setattr("audit.demo._demo_cycles", lambda unit_ids: None)
+    monkeypatch.setattr("audit.demo.loading._demo_cycles", lambda unit_ids: None)
     app = make_app(f"sqlite:///{tmp_path / 'fresh.sqlite'}", tmp_path / "instance")
     result = app.test_cli_runner().invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output
