@@ -1,7 +1,7 @@
 """Disclosure control for donor-facing numbers: small-cell suppression and the aggregation floor.
 
-Pure (no Flask, no database), so the rules can be read and tested on their own. They implement
-PRODUCT.md §4 and DOMAIN.md §2.6 as follows.
+Pure (no Flask, no database), so the rules can be read and tested on their own. README.md
+("Disclosure for donors") says what donors see; this is how, in full.
 
 **Tables.** A sex-disaggregated table is categories (rows) × women, men, not recorded, with a
 total per row, per column and a grand total. Each of these numbers is an *entry*; totals are
@@ -59,7 +59,7 @@ __all__ = [
     "suppress_table",
 ]
 
-#: Counts below this are withheld (DOMAIN.md §2.6: default 5, configurable 3-10).
+#: Counts below this are withheld (the default of the DISCLOSURE_K setting).
 DEFAULT_K = 5
 #: A figure over units is published only if it covers at least this many units.
 MIN_UNITS = 3
@@ -153,6 +153,8 @@ def parent_allowed(
 # Inside, the table is extended: row index len(rows) is the totals row, column index
 # len(columns) the totals column, so every equation is "a line's entries add up to its total".
 _Entry = tuple[int, int]
+#: A node of the graph: ("r", row index) or ("c", column index).
+_Node = tuple[str, int]
 _Cost = tuple[int, int, int, int, int]
 
 
@@ -210,11 +212,9 @@ def suppress_table(
     )
 
 
-def _connected(
-    start: tuple[str, int], goal: tuple[str, int], edges: Iterable[_Entry], skip: _Entry
-) -> bool:
+def _connected(start: _Node, goal: _Node, edges: Iterable[_Entry], skip: _Entry) -> bool:
     """Whether `goal` can be reached from `start` over the withheld entries other than `skip`."""
-    neighbours: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    neighbours: dict[_Node, list[_Node]] = {}
     for i, j in edges:
         if (i, j) == skip:
             continue
@@ -265,10 +265,10 @@ def _cheapest_cycle(
         return (int(value == 0), int(total), int(j in protected), value, 1)
 
     start, goal = ("r", bridge[0]), ("c", bridge[1])
-    best: dict[tuple[str, int], _Cost] = {start: free}
-    came: dict[tuple[str, int], tuple[tuple[str, int], _Entry]] = {}
-    queue: list[tuple[_Cost, tuple[str, int]]] = [(free, start)]
-    done: set[tuple[str, int]] = set()
+    best: dict[_Node, _Cost] = {start: free}
+    came: dict[_Node, tuple[_Node, _Entry]] = {}
+    queue: list[tuple[_Cost, _Node]] = [(free, start)]
+    done: set[_Node] = set()
     while queue:
         so_far, node = heapq.heappop(queue)
         if node in done:
@@ -276,12 +276,7 @@ def _cheapest_cycle(
         done.add(node)
         if node == goal:
             break
-        kind, index = node
-        if kind == "r":
-            steps = [(("c", j), (index, j)) for j in range(n_cols + 1)]
-        else:
-            steps = [(("r", i), (i, index)) for i in range(n_rows + 1)]
-        for nxt, entry in steps:
+        for nxt, entry in _edges(node, n_rows, n_cols):
             if entry == bridge or nxt in done:
                 continue
             step = cost(entry)
@@ -296,6 +291,25 @@ def _cheapest_cycle(
                 best[nxt] = reached
                 came[nxt] = (node, entry)
                 heapq.heappush(queue, (reached, nxt))
+    return _published_on_path(came, start, goal, withheld)
+
+
+def _edges(node: _Node, n_rows: int, n_cols: int) -> list[tuple[_Node, _Entry]]:
+    """The entries of a row (or column), totals included, each with the column (row) it
+    leads to."""
+    kind, index = node
+    if kind == "r":
+        return [(("c", j), (index, j)) for j in range(n_cols + 1)]
+    return [(("r", i), (i, index)) for i in range(n_rows + 1)]
+
+
+def _published_on_path(
+    came: Mapping[_Node, tuple[_Node, _Entry]],
+    start: _Node,
+    goal: _Node,
+    withheld: Mapping[_Entry, Reason],
+) -> list[_Entry]:
+    """Walk the path found back from `goal` to `start`; give its entries not yet withheld."""
     path: list[_Entry] = []
     node = goal
     while node != start:

@@ -30,7 +30,7 @@ from audit.scoring.models import DomainScore, RecommendationScore, ScorecardSnap
 MEETING = ("meets", "exceeds")
 
 #: A figure: ("overall", None), ("domain", code), ("recommendation", code), ("cycle", id).
-Figure = tuple[str, Any]
+FigureKey = tuple[str, Any]
 
 
 def validated(unit_ids: Any, cycle_id: int | None = None) -> list[ColumnElement[bool]]:
@@ -45,7 +45,7 @@ def validated(unit_ids: Any, cycle_id: int | None = None) -> list[ColumnElement[
 
 
 @dataclass
-class Tally:
+class ScopeTally:
     """Sums over one scope (an institution, or a country as the sum of its institutions)."""
 
     overall_sum: float = 0.0
@@ -59,7 +59,7 @@ class Tally:
     sex_sensitive: dict[str, bool] = field(default_factory=dict)
     trend: dict[int, list[float]] = field(default_factory=dict)  # cycle id -> [sum, n]
 
-    def _sum(self, figure: Figure) -> tuple[float, int]:
+    def _sum(self, figure: FigureKey) -> tuple[float, int]:
         """The sum of unit scores of a figure and how many units it covers."""
         kind, key = figure
         if kind == "overall":
@@ -70,16 +70,16 @@ class Tally:
         total, n = sums.get(key, (0.0, 0))
         return total, int(n)
 
-    def units(self, figure: Figure) -> int:
+    def units(self, figure: FigureKey) -> int:
         """How many units a figure covers."""
         return self._sum(figure)[1]
 
-    def mean(self, figure: Figure) -> float | None:
+    def mean(self, figure: FigureKey) -> float | None:
         """The mean of unit scores of a figure (None when no unit has a score)."""
         total, n = self._sum(figure)
         return total / n if n else None
 
-    def add(self, other: Tally) -> None:
+    def add(self, other: ScopeTally) -> None:
         """Add another scope's sums to this one."""
         self.overall_sum += other.overall_sum
         self.overall_n += other.overall_n
@@ -106,23 +106,34 @@ class Tally:
 
 def tallies(
     cycle: AuditCycle, institution_ids: Sequence[int], fw: spec.Framework
-) -> dict[int, Tally]:
+) -> dict[int, ScopeTally]:
     """Per institution: sums for the cycle and the trend, in five grouped queries."""
-    found = {i: Tally() for i in institution_ids}
+    found = {i: ScopeTally() for i in institution_ids}
     units = select(Unit.id).where(Unit.institution_id.in_(institution_ids))
-    bands = fw.bands or spec.DEFAULT_FRAMEWORK_BANDS
+    _add_overall(found, units, cycle.id, fw.bands or spec.DEFAULT_FRAMEWORK_BANDS)
+    _add_domains(found, units, cycle.id)
+    _add_recommendations(found, units, cycle.id)
+    _add_sex_tables(found, units, cycle.id)
+    _add_trend(found, units)
+    return found
 
-    def base(*columns: Any) -> Select[Any]:
-        return (
-            select(Unit.institution_id, *columns)
-            .select_from(ScorecardSnapshot)
-            .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-            .join(Unit, Audit.unit_id == Unit.id)
-        )
 
-    # Overall scores: one row per unit, read only to count bands (never shown one by one).
+def _by_institution(*columns: Any) -> Select[Any]:
+    """Snapshot columns with the institution of each snapshot's unit first."""
+    return (
+        select(Unit.institution_id, *columns)
+        .select_from(ScorecardSnapshot)
+        .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
+        .join(Unit, Audit.unit_id == Unit.id)
+    )
+
+
+def _add_overall(
+    found: dict[int, ScopeTally], units: Any, cycle_id: int, bands: Sequence[spec.Band]
+) -> None:
+    """Overall scores: one row per unit, read only to count bands (never shown one by one)."""
     for institution_id, overall in db.session.execute(
-        base(ScorecardSnapshot.overall_score).where(*validated(units, cycle.id))
+        _by_institution(ScorecardSnapshot.overall_score).where(*validated(units, cycle_id))
     ):
         if overall is None:
             continue
@@ -130,15 +141,25 @@ def tallies(
         tally.overall_sum += overall
         tally.overall_n += 1
         tally.meeting += int(engine.band(overall, bands) in MEETING)
+
+
+def _add_domains(found: dict[int, ScopeTally], units: Any, cycle_id: int) -> None:
+    """Sum and count of the unit scores of each domain."""
     for institution_id, code, total, n in db.session.execute(
-        base(DomainScore.domain_code, func.sum(DomainScore.score), func.count(DomainScore.score))
+        _by_institution(
+            DomainScore.domain_code, func.sum(DomainScore.score), func.count(DomainScore.score)
+        )
         .join(DomainScore, DomainScore.scorecard_id == ScorecardSnapshot.id)
-        .where(*validated(units, cycle.id))
+        .where(*validated(units, cycle_id))
         .group_by(Unit.institution_id, DomainScore.domain_code)
     ):
         found[institution_id].domains[code] = [float(total or 0), int(n)]
+
+
+def _add_recommendations(found: dict[int, ScopeTally], units: Any, cycle_id: int) -> None:
+    """Sum and count of the unit scores and coverage of each recommendation."""
     for institution_id, code, total, n, coverage, covered in db.session.execute(
-        base(
+        _by_institution(
             RecommendationScore.recommendation_code,
             func.sum(RecommendationScore.score),
             func.count(RecommendationScore.score),
@@ -146,15 +167,19 @@ def tallies(
             func.count(RecommendationScore.coverage),
         )
         .join(RecommendationScore, RecommendationScore.scorecard_id == ScorecardSnapshot.id)
-        .where(*validated(units, cycle.id))
+        .where(*validated(units, cycle_id))
         .group_by(Unit.institution_id, RecommendationScore.recommendation_code)
     ):
         found[institution_id].recommendations[code] = [float(total or 0), int(n)]
         found[institution_id].coverage[code] = [float(coverage or 0), int(covered)]
+
+
+def _add_sex_tables(found: dict[int, ScopeTally], units: Any, cycle_id: int) -> None:
+    """Summed counts of each sex-disaggregated table, row by row."""
     for institution_id, code, row, women, men, not_recorded, n, sensitive in db.session.execute(
-        base(*scoring.sex_sums())
+        _by_institution(*scoring.sex_sums())
         .join(SexCount, SexCount.scorecard_id == ScorecardSnapshot.id)
-        .where(*validated(units, cycle.id))
+        .where(*validated(units, cycle_id))
         .group_by(Unit.institution_id, SexCount.indicator_code, SexCount.row_code)
     ):
         tally = found[institution_id]
@@ -162,8 +187,12 @@ def tallies(
         # A table's units: the fewest contributing to any of its rows.
         tally.sex_units[code] = min(tally.sex_units.get(code, int(n)), int(n))
         tally.sex_sensitive[code] = tally.sex_sensitive.get(code, False) or bool(sensitive)
+
+
+def _add_trend(found: dict[int, ScopeTally], units: Any) -> None:
+    """Sum and count of the overall unit scores of every cycle."""
     for institution_id, cycle_id, total, n in db.session.execute(
-        base(
+        _by_institution(
             Audit.cycle_id,
             func.sum(ScorecardSnapshot.overall_score),
             func.count(ScorecardSnapshot.overall_score),
@@ -172,11 +201,11 @@ def tallies(
         .group_by(Unit.institution_id, Audit.cycle_id)
     ):
         found[institution_id].trend[cycle_id] = [float(total or 0), int(n)]
-    return found
 
 
-class Rules:
-    """The disclosure settings of this app (DISCLOSURE_K, DISCLOSURE_MIN_UNITS)."""
+class DisclosureRules:
+    """The disclosure settings of this app (DISCLOSURE_K, DISCLOSURE_MIN_UNITS) and the gates
+    that apply them to the figures of one scope."""
 
     def __init__(self) -> None:
         self.k = int(current_app.config.get("DISCLOSURE_K", disclosure.DEFAULT_K))
@@ -188,7 +217,9 @@ class Rules:
             return disclosure.aggregate_allowed(n, min_units=self.min_units)
         return disclosure.parent_allowed(n, parts, min_units=self.min_units)
 
-    def gate(self, tally: Tally, parts: Sequence[Tally] | None, figure: Figure) -> bool:
+    def gate(
+        self, tally: ScopeTally, parts: Sequence[ScopeTally] | None, figure: FigureKey
+    ) -> bool:
         """Whether a figure of this scope may be published; `parts` are a country's
         institutions (whose own published figures must not give away a smaller remainder)."""
         n = tally.units(figure)
@@ -197,7 +228,9 @@ class Rules:
         published = [p.units(figure) for p in parts if self.allowed(p.units(figure), None)]
         return self.allowed(n, published)
 
-    def sex_table_published(self, tally: Tally, parts: Sequence[Tally] | None, code: str) -> bool:
+    def sex_table_published(
+        self, tally: ScopeTally, parts: Sequence[ScopeTally] | None, code: str
+    ) -> bool:
         """Whether a scope's sex-disaggregated table may be shown. Two overlapping tables, each
         suppressed on its own, could be subtracted: a country's table is only shown when no
         institution's is (or it is the same table)."""

@@ -43,7 +43,7 @@ from audit.i18n import pick, text_direction
 from audit.orgs.models import Institution, Unit
 from audit.scoring import charts, disclosure, engine
 from audit.scoring import services as scoring
-from audit.scoring.donor import Rules, Tally, funded, tallies, validated
+from audit.scoring.donor import DisclosureRules, ScopeTally, funded, tallies, validated
 from audit.scoring.models import DomainScore, ScorecardSnapshot
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -424,13 +424,13 @@ def _donor_scope(
     key: str,
     name: str,
     detail: str,
-    tally: Tally,
-    parts: list[Tally] | None,
+    tally: ScopeTally,
+    parts: list[ScopeTally] | None,
     *,
     fw: spec.Framework,
     cycles: list[AuditCycle],
     cache: dict[int, spec.Framework],
-    rules: Rules,
+    rules: DisclosureRules,
 ) -> DonorScope:
     """The published figures of one scope; `parts` are a country's institutions."""
 
@@ -482,7 +482,7 @@ def _donor_scope(
 
 
 def _donor_sex_tables(
-    tally: Tally, parts: list[Tally] | None, *, fw: spec.Framework, rules: Rules
+    tally: ScopeTally, parts: list[ScopeTally] | None, *, fw: spec.Framework, rules: DisclosureRules
 ) -> tuple[list[SexTable], str]:
     """Suppressed tables of a scope that passes the floor; a note when some are left out."""
     shown: list[SexTable] = []
@@ -519,7 +519,7 @@ def donor() -> str:
     """Aggregates of the institutions and countries the donor funds, under disclosure rules."""
     _require(Role.DONOR, Role.ADMIN)
     cycles, cycle = _cycles()
-    rules = Rules()
+    rules = DisclosureRules()
     context: dict[str, Any] = {
         "cycles": cycles,
         "cycle": cycle,
@@ -536,7 +536,7 @@ def donor() -> str:
     scopes = []
     for country in countries:
         members = [i for i in institutions if i.country_id == country.id]
-        total = Tally()
+        total = ScopeTally()
         for member in members:
             total.add(sums[member.id])
         scopes.append(

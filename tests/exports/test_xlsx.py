@@ -474,9 +474,9 @@ def test_full_data_arabic_right_to_left(tmp_path: Path) -> None:
 def test_full_data_spills_past_the_row_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from audit.exports import xlsx
+    from audit.exports.xlsx import full_data
 
-    monkeypatch.setattr(xlsx, "MAX_ROWS", 4)
+    monkeypatch.setattr(full_data, "MAX_ROWS", 4)
     path = tmp_path / "spill.xlsx"
     count = write_full_data(str(path), answers(list(range(7))), {}, False)
     assert count == 7

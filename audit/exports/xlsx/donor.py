@@ -1,0 +1,312 @@
+"""The donor summary workbook of one funded institution or country and cycle.
+
+Sheets: "Read me", "Summary" (the domain and trend tables with native bar and line charts),
+"Benchmark" (R01-R30 with traffic lights, one column per institution for a country),
+"Domains", "Sex-disaggregated" and "Trend". Every count and mean follows the disclosure rules
+(`audit.scoring.disclosure`): a withheld count is the text "<k" (small) or "withheld"
+(secondary suppression), never a number, and a mean over fewer than `min_units` units is
+withheld too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import IO
+
+from xlsxwriter.worksheet import Worksheet
+
+from audit.exports.xlsx.book import (
+    Book,
+    coerce,
+    finish_table,
+    traffic_lights,
+    write_headers,
+    write_mean,
+    write_number,
+    write_readme,
+    write_text,
+)
+from audit.scoring.disclosure import (
+    DEFAULT_K,
+    MIN_UNITS,
+    SMALL,
+    Cell,
+    SuppressedTable,
+    aggregate_allowed,
+    suppress_table,
+)
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class DomainMean:
+    """A domain across units: mean score 0-100 over `units` units (withheld below min_units)."""
+
+    code: str
+    label: str
+    mean: float | None
+    units: int
+    band: str | None
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    """One line of the benchmark: a recommendation's score, band, coverage.
+
+    `by_group` holds one score per column of `DonorSummary.groups` (e.g. per institution), so the
+    benchmark is a recommendations x groups matrix.
+    """
+
+    code: str
+    label: str
+    score: float | None
+    band: str | None
+    coverage: float | None
+    by_group: tuple[float | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """The mean score of one cycle over `units` units."""
+
+    cycle: str
+    mean: float | None
+    units: int
+
+
+@dataclass(frozen=True)
+class SexTable:
+    """A sex-disaggregated table: already suppressed, or raw counts (suppressed when written).
+
+    `table` is a `SuppressedTable` or rows of counts ({"officers": {"women": 3, "men": 40}});
+    `row_labels` names the rows (the row key is shown when missing).
+    """
+
+    title: str
+    table: SuppressedTable | Mapping[str, Mapping[str, int]]
+    row_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DonorSummary:
+    """Everything the donor summary workbook shows (texts already in the user's language)."""
+
+    title: str
+    cycle: str
+    framework_version: str
+    scoring_rules: str
+    disclosure_note: str
+    generated_at: datetime
+    app_version: str
+    labels: Mapping[str, str]
+    rtl: bool
+    domains: Sequence[DomainMean]
+    recommendations: Sequence[RecommendationRow]
+    trend: Sequence[TrendPoint]
+    sex_tables: Sequence[SexTable]
+    groups: Sequence[str] = ()
+    k: int = DEFAULT_K
+    min_units: int = MIN_UNITS
+    band_thresholds: tuple[float, float, float] = (40, 60, 80)
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def write_donor_summary(target: str | IO[bytes], data: DonorSummary) -> None:
+    """Write the donor summary workbook for one institution or country and cycle.
+
+    The sequences of `data` may also hold plain tuples in the dataclasses' field order.
+    """
+    data = replace(
+        data,
+        domains=[coerce(DomainMean, item) for item in data.domains],
+        recommendations=[coerce(RecommendationRow, item) for item in data.recommendations],
+        trend=[coerce(TrendPoint, item) for item in data.trend],
+        sex_tables=[coerce(SexTable, item) for item in data.sex_tables],
+    )
+    book = Book(target, data.labels, data.rtl)
+    try:
+        write_readme(
+            book,
+            data.title,
+            [
+                ("framework_version", data.framework_version),
+                ("cycle", data.cycle),
+                ("scoring_rules", data.scoring_rules),
+                ("disclosure", data.disclosure_note),
+                ("generated_at", data.generated_at),
+                ("app_version", data.app_version),
+            ],
+        )
+        _donor_summary(book, data)
+        _donor_benchmark(book, data)
+        _donor_domains(book, data)
+        _donor_sex_tables(book, data)
+        _donor_trend(book, data)
+    finally:
+        book.close()
+
+
+def _donor_summary(book: Book, data: DonorSummary) -> None:
+    """The "Summary" sheet: the domain and trend tables side by side, their charts below."""
+    ws = book.sheet("sheet_summary")
+    write_text(ws, 0, 0, data.title, book.title)
+    write_text(ws, 1, 0, f"{book.label('cycle')}: {data.cycle}")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 2, 12)
+    ws.set_column(4, 4, 14)
+    ws.set_column(5, 6, 12)
+    top = 3
+    write_headers(book, ws, top, ("domain", "mean", "units"), (34, 12, 10))
+    for i, domain in enumerate(data.domains, start=top + 1):
+        write_text(ws, i, 0, domain.label)
+        write_mean(book, ws, i, 1, domain.mean, domain.units, data.min_units)
+        ws.write_number(i, 2, domain.units, book.count)
+    for col, key in enumerate(("cycle", "mean", "units"), start=4):
+        ws.write_string(top, col, book.label(key), book.header)
+    for i, point in enumerate(data.trend, start=top + 1):
+        write_text(ws, i, 4, point.cycle)
+        write_mean(book, ws, i, 5, point.mean, point.units, data.min_units)
+        ws.write_number(i, 6, point.units, book.count)
+    _summary_charts(book, ws, top, data)
+
+
+def _summary_charts(book: Book, ws: Worksheet, top: int, data: DonorSummary) -> None:
+    """A bar chart of the domain means and a line chart of the trend, drawn from the tables
+    whose header row is `top`."""
+    name = ws.get_name()
+    chart_row = top + max(len(data.domains), len(data.trend)) + 2
+    if data.domains:
+        last = top + len(data.domains)
+        bars = book.wb.add_chart({"type": "bar"})
+        bars.add_series(
+            {
+                "name": book.label("mean"),
+                "categories": [name, top + 1, 0, last, 0],
+                "values": [name, top + 1, 1, last, 1],
+                "fill": {"color": "#2F5597"},
+                "data_labels": {"value": True, "num_format": "0"},
+            }
+        )
+        bars.set_title({"name": book.label("chart_domains")})
+        bars.set_x_axis({"min": 0, "max": 100, "reverse": data.rtl})
+        bars.set_y_axis({"reverse": True})
+        bars.set_legend({"none": True})
+        ws.insert_chart(chart_row, 0, bars, {"x_scale": 1.2, "y_scale": 1.3})
+    if data.trend:
+        last = top + len(data.trend)
+        line = book.wb.add_chart({"type": "line"})
+        line.add_series(
+            {
+                "name": book.label("mean"),
+                "categories": [name, top + 1, 4, last, 4],
+                "values": [name, top + 1, 5, last, 5],
+                "marker": {"type": "circle"},
+                "data_labels": {"value": True, "num_format": "0"},
+            }
+        )
+        line.set_title({"name": book.label("chart_trend")})
+        line.set_y_axis({"min": 0, "max": 100})
+        line.set_x_axis({"reverse": data.rtl})
+        line.set_legend({"none": True})
+        ws.insert_chart(chart_row, 4, line, {"x_scale": 1.2, "y_scale": 1.3})
+
+
+def _donor_benchmark(book: Book, data: DonorSummary) -> None:
+    ws = book.sheet("sheet_benchmark")
+    keys = ("code", "label", "score", "band", "coverage")
+    write_headers(book, ws, 0, keys, (8, 60, 9, 13, 11))
+    for offset, group in enumerate(data.groups):
+        col = len(keys) + offset
+        ws.write_string(0, col, group, book.header)
+        ws.set_column(col, col, 14)
+    last_col = len(keys) + len(data.groups) - 1
+    for row, rec in enumerate(data.recommendations, start=1):
+        write_text(ws, row, 0, rec.code)
+        write_text(ws, row, 1, rec.label, book.wrap)
+        write_number(ws, row, 2, rec.score, book.score)
+        write_text(ws, row, 3, book.band(rec.band))
+        write_number(ws, row, 4, rec.coverage, book.score)
+        for offset, score in enumerate(rec.by_group):
+            write_number(ws, row, len(keys) + offset, score, book.score)
+    last_row = len(data.recommendations)
+    finish_table(ws, 0, last_row, last_col)
+    ws.freeze_panes(1, 2)
+    traffic_lights(book, ws, (1, 2, last_row, 2), data.band_thresholds)
+    if data.groups:
+        traffic_lights(book, ws, (1, len(keys), last_row, last_col), data.band_thresholds)
+
+
+def _donor_domains(book: Book, data: DonorSummary) -> None:
+    ws = book.sheet("sheet_domains")
+    write_headers(book, ws, 0, ("code", "label", "mean", "units", "band"), (8, 40, 12, 8, 13))
+    for row, domain in enumerate(data.domains, start=1):
+        published = aggregate_allowed(domain.units, min_units=data.min_units)
+        write_text(ws, row, 0, domain.code)
+        write_text(ws, row, 1, domain.label)
+        write_mean(book, ws, row, 2, domain.mean, domain.units, data.min_units)
+        ws.write_number(row, 3, domain.units, book.count)
+        write_text(ws, row, 4, book.band(domain.band) if published else "")
+    finish_table(ws, 0, len(data.domains), 4)
+    traffic_lights(book, ws, (1, 2, len(data.domains), 2), data.band_thresholds)
+
+
+def _withheld_text(book: Book, cell: Cell, k: int) -> str:
+    return f"<{k}" if cell.reason == SMALL else book.label("withheld")
+
+
+def _donor_sex_tables(book: Book, data: DonorSummary) -> None:
+    ws = book.sheet("sheet_sex")
+    ws.set_column(0, 0, 36)
+    ws.set_column(1, 4, 13)
+    write_text(ws, 0, 0, data.disclosure_note, book.wrap)
+    ws.set_row(0, 45)
+    ws.freeze_panes(1, 0)
+    row = 2
+    for item in data.sex_tables:
+        table = (
+            item.table
+            if isinstance(item.table, SuppressedTable)
+            else suppress_table(item.table, k=data.k)
+        )
+        write_text(ws, row, 0, item.title, book.bold)
+        row += 1
+        ws.write_string(row, 0, book.label("category"), book.header)
+        for col, column in enumerate((*table.columns, "total"), start=1):
+            ws.write_string(row, col, book.label(column), book.header)
+        row += 1
+        lines: list[tuple[str, str | None]] = [
+            (item.row_labels.get(name, name), name) for name in table.rows
+        ]
+        lines.append((book.label("total"), None))
+        for label, name in lines:
+            write_text(ws, row, 0, label, book.bold if name is None else None)
+            for col, column in enumerate((*table.columns, None), start=1):
+                _count_cell(book, ws, row, col, table.entry(name, column), table.k)
+            row += 1
+        row += 1
+
+
+def _count_cell(book: Book, ws: Worksheet, row: int, col: int, cell: Cell, k: int) -> None:
+    """A published count as a number; a withheld one (or one below k, defensively) as text."""
+    value = cell.value
+    if cell.suppressed or value is None:
+        ws.write_string(row, col, _withheld_text(book, cell, k), book.withheld)
+    elif 0 < value < k:
+        ws.write_string(row, col, f"<{k}", book.withheld)
+    else:
+        ws.write_number(row, col, value, book.count)
+
+
+def _donor_trend(book: Book, data: DonorSummary) -> None:
+    ws = book.sheet("sheet_trend")
+    write_headers(book, ws, 0, ("cycle", "mean", "units"), (14, 12, 8))
+    for row, point in enumerate(data.trend, start=1):
+        write_text(ws, row, 0, point.cycle)
+        write_mean(book, ws, row, 1, point.mean, point.units, data.min_units)
+        ws.write_number(row, 2, point.units, book.count)
+    finish_table(ws, 0, len(data.trend), 2)

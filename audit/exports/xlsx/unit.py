@@ -1,0 +1,208 @@
+"""The scorecard workbook of one unit, for its commander and advisers.
+
+Sheets: "Read me", "Scorecard" (overall and domain scores with a bar chart and the change
+against the previous cycle), "Benchmark" (the recommendations with traffic lights) and
+"Indicators" (every question's answer, typed, and its 0-1 score).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import IO
+
+from xlsxwriter.worksheet import Worksheet
+
+from audit.exports.xlsx.book import (
+    Book,
+    Value,
+    coerce,
+    finish_table,
+    traffic_lights,
+    write_headers,
+    write_number,
+    write_readme,
+    write_text,
+    write_value,
+)
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """A unit's domain or recommendation result; `change` against the previous cycle."""
+
+    code: str
+    label: str
+    score: float | None
+    band: str | None
+    coverage: float | None
+    change: float | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One question on a unit's scorecard: the answer shown and its 0-1 score."""
+
+    code: str
+    label: str
+    domain: str
+    answer_type: str
+    value: Value
+    score: float | None
+    weight: int = 1
+    capped: bool = False
+    overridden: bool = False
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class UnitScorecardBook:
+    """Everything the unit scorecard workbook shows (texts already in the user's language)."""
+
+    title: str
+    unit: str
+    institution: str
+    country: str
+    cycle: str
+    framework_version: str
+    scoring_rules: str
+    generated_at: datetime
+    app_version: str
+    labels: Mapping[str, str]
+    rtl: bool
+    overall: ScoreRow
+    domains: Sequence[ScoreRow]
+    recommendations: Sequence[ScoreRow]
+    indicators: Sequence[IndicatorRow]
+    previous_cycle: str | None = None
+    band_thresholds: tuple[float, float, float] = (40, 60, 80)
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def write_unit_scorecard(target: str | IO[bytes], data: UnitScorecardBook) -> None:
+    """Write one unit's scorecard workbook (for its commander and advisers).
+
+    The sequences of `data` may also hold plain tuples in the dataclasses' field order.
+    """
+    data = replace(
+        data,
+        overall=coerce(ScoreRow, data.overall),
+        domains=[coerce(ScoreRow, item) for item in data.domains],
+        recommendations=[coerce(ScoreRow, item) for item in data.recommendations],
+        indicators=[coerce(IndicatorRow, item) for item in data.indicators],
+    )
+    book = Book(target, data.labels, data.rtl)
+    try:
+        pairs: list[tuple[str, object]] = [
+            ("unit", data.unit),
+            ("institution", data.institution),
+            ("country", data.country),
+            ("cycle", data.cycle),
+            ("framework_version", data.framework_version),
+            ("scoring_rules", data.scoring_rules),
+            ("generated_at", data.generated_at),
+            ("app_version", data.app_version),
+        ]
+        if data.previous_cycle:
+            pairs.insert(4, ("previous_cycle", data.previous_cycle))
+        write_readme(book, data.title, pairs)
+        _unit_scores(book, data)
+        _unit_benchmark(book, data)
+        _unit_indicators(book, data)
+    finally:
+        book.close()
+
+
+_SCORE_KEYS = ("code", "label", "score", "band", "coverage", "change")
+_SCORE_WIDTHS = (8, 50, 9, 13, 11, 9)
+
+
+def _score_rows(book: Book, ws: Worksheet, start: int, rows: Sequence[ScoreRow]) -> int:
+    """Write score rows from `start`; give the last row written."""
+    row = start - 1
+    for row, item in enumerate(rows, start=start):
+        write_text(ws, row, 0, item.code)
+        write_text(ws, row, 1, item.label, book.wrap)
+        write_number(ws, row, 2, item.score, book.score)
+        write_text(ws, row, 3, book.band(item.band))
+        write_number(ws, row, 4, item.coverage, book.score)
+        write_number(ws, row, 5, item.change, book.change)
+    return row
+
+
+def _unit_scores(book: Book, data: UnitScorecardBook) -> None:
+    ws = book.sheet("sheet_scorecard")
+    name = ws.get_name()
+    write_headers(book, ws, 0, _SCORE_KEYS, _SCORE_WIDTHS)
+    overall = ScoreRow(
+        data.overall.code or "",
+        data.overall.label or book.label("overall"),
+        data.overall.score,
+        data.overall.band,
+        data.overall.coverage,
+        data.overall.change,
+    )
+    _score_rows(book, ws, 1, [overall])
+    ws.set_row(1, None, book.bold)
+    last = _score_rows(book, ws, 2, data.domains)
+    finish_table(ws, 0, max(last, 1), len(_SCORE_KEYS) - 1)
+    traffic_lights(book, ws, (1, 2, max(last, 1), 2), data.band_thresholds)
+    if data.domains:
+        bars = book.wb.add_chart({"type": "bar"})
+        bars.add_series(
+            {
+                "name": book.label("score"),
+                "categories": [name, 2, 1, last, 1],
+                "values": [name, 2, 2, last, 2],
+                "fill": {"color": "#2F5597"},
+                "data_labels": {"value": True, "num_format": "0"},
+            }
+        )
+        bars.set_title({"name": book.label("chart_domains")})
+        bars.set_x_axis({"min": 0, "max": 100, "reverse": data.rtl})
+        bars.set_y_axis({"reverse": True})
+        bars.set_legend({"none": True})
+        ws.insert_chart(last + 2, 1, bars, {"x_scale": 1.2, "y_scale": 1.3})
+
+
+def _unit_benchmark(book: Book, data: UnitScorecardBook) -> None:
+    ws = book.sheet("sheet_benchmark")
+    write_headers(book, ws, 0, _SCORE_KEYS, _SCORE_WIDTHS)
+    last = _score_rows(book, ws, 1, data.recommendations)
+    finish_table(ws, 0, last, len(_SCORE_KEYS) - 1)
+    ws.freeze_panes(1, 2)
+    traffic_lights(book, ws, (1, 2, last, 2), data.band_thresholds)
+
+
+def _unit_indicators(book: Book, data: UnitScorecardBook) -> None:
+    ws = book.sheet("sheet_indicators")
+    keys = (
+        "code",
+        "label",
+        "domain",
+        "answer_type",
+        "value",
+        "score",
+        "weight",
+        "capped",
+        "overridden",
+        "not_applicable",
+    )
+    write_headers(book, ws, 0, keys, (10, 60, 9, 14, 22, 8, 8, 10, 10, 10))
+    for row, item in enumerate(data.indicators, start=1):
+        write_text(ws, row, 0, item.code)
+        write_text(ws, row, 1, item.label, book.wrap)
+        write_text(ws, row, 2, item.domain)
+        write_text(ws, row, 3, item.answer_type)
+        write_value(book, ws, row, 4, item.value)
+        write_number(ws, row, 5, item.score, book.fraction)
+        ws.write_number(row, 6, item.weight)
+        ws.write_boolean(row, 7, item.capped)
+        ws.write_boolean(row, 8, item.overridden)
+        ws.write_boolean(row, 9, item.not_applicable)
+    finish_table(ws, 0, len(data.indicators), len(keys) - 1)
