@@ -142,7 +142,9 @@ def _initial(data: services.AuditData, indicators: list[spec.Indicator]) -> dict
     return initial
 
 
-def _save_one(audit: Audit, form: Any, ind: spec.Indicator) -> services.SaveResult:
+def _save_one(
+    audit: Audit, form: Any, ind: spec.Indicator, data: services.AuditData | None = None
+) -> services.SaveResult:
     revision_text = form[f"{ind.code}__rev"].data or "0"
     # isdecimal() alone accepts digits int() refuses ("²"); anything odd counts as a conflict.
     base = int(revision_text) if revision_text.isdecimal() and len(revision_text) < 10 else -1
@@ -156,6 +158,7 @@ def _save_one(audit: Audit, form: Any, ind: spec.Indicator) -> services.SaveResu
         not_applicable=bool(form[f"{ind.code}__na"].data),
         na_reason=form[f"{ind.code}__reason"].data or "",
         currency=currency or "",
+        data=data,
     )
 
 
@@ -292,7 +295,7 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
         ind = data.framework.indicator(code)
     except KeyError:
         abort(404)
-    if not data.statuses[code].applicable or ind.type == "percentage":
+    if not data.applies(code) or ind.type == "percentage":
         abort(404)
     form = domain_form_class([ind], str(get_locale()))()
     if not form.validate():
@@ -305,10 +308,11 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
         result = services.SaveResult(True, revision=existing.revision)
     else:
         try:
-            result = _save_one(audit, form, ind)
+            result = _save_one(audit, form, ind, data)
         except Refused as error:
             return refusals.as_json(error, 409, {"saved": False, "problems": [error.message]})
-    fresh = services.load_data(audit)
+    # The answers as they are now, evaluated once: by the save, or here when nothing was stored.
+    fresh = result.data or data
     statuses = {
         c: {
             "skipped": s.skipped,

@@ -1,16 +1,15 @@
 """Loading the demo: everything goes through the services, as a person would do it.
 
-Answers are validated and logged, scorecards are built through the outbox; `_bulk_loading`
-makes the thousands of small commits this takes affordable while the demo loads.
+Answers are validated and logged, scorecards are built through the outbox. The whole load is
+one transaction (the command that calls it commits once), so the scorecard jobs go to the
+workers after that commit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Mapping
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from audit.accounts import services as accounts
 from audit.accounts.models import Role, User
@@ -81,68 +80,8 @@ def load_demo() -> bool:
         )
         for extra in demo.also_institutions:
             accounts.assign_role(None, user, demo.role, institution_id=institutions[extra].id)
-    with _bulk_loading():
-        _demo_cycles({code: unit.id for code, unit in units.items()})
+    _demo_cycles({code: unit.id for code, unit in units.items()})
     return True
-
-
-#: Per database: (read the setting, make commits not wait for the disk, put the setting back).
-_NO_WAITING = {
-    "sqlite": ("PRAGMA synchronous", "PRAGMA synchronous = OFF", "PRAGMA synchronous = {}"),
-    "postgresql": (None, "SET synchronous_commit TO OFF", "RESET synchronous_commit"),
-}
-
-
-@contextmanager
-def _bulk_loading() -> Iterator[None]:
-    """Thousands of small commits, made affordable while the demo loads.
-
-    Objects are not expired at each commit (nothing else changes them meanwhile, and reloading
-    the framework document after every save was most of the cost), and commits do not wait for
-    the disk (a crash during the load loses a demo to load again, nothing else; PostgreSQL stays
-    consistent with synchronous_commit off). Both are put back afterwards.
-    """
-    session = db.session()
-    expire = session.expire_on_commit
-    session.expire_on_commit = False
-    engine = db.engine
-    statements = _NO_WAITING.get(engine.dialect.name)
-
-    def run(dbapi_connection: Any, sql: str) -> object:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(sql)
-            row = cursor.fetchone() if sql == statements[0] else None  # type: ignore[index]
-        finally:
-            cursor.close()
-        dbapi_connection.commit()  # the pool has ended any transaction: nothing else is in it
-        return row[0] if row else None
-
-    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        read, off, _ = statements  # type: ignore[misc]
-        if read:
-            record.info["demo_sync"] = run(dbapi_connection, read)
-        run(dbapi_connection, off)
-
-    def checkin(dbapi_connection: Any, record: Any) -> None:
-        if dbapi_connection is None:  # invalidated
-            return
-        _, _, back = statements  # type: ignore[misc]
-        previous = record.info.pop("demo_sync", None)
-        if "{}" in back and previous is None:
-            return
-        run(dbapi_connection, back.format(previous))
-
-    if statements:
-        event.listen(engine, "checkout", checkout)
-        event.listen(engine, "checkin", checkin)
-    try:
-        yield
-    finally:
-        session.expire_on_commit = expire
-        if statements:
-            event.remove(engine, "checkout", checkout)
-            event.remove(engine, "checkin", checkin)
 
 
 def _user(email: str) -> User:

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from audit.accounts.models import Role
 from audit.audits.models import Audit, AuditCycle, AuditLogEntry, AuditState, CycleStatus
@@ -360,7 +360,7 @@ def test_a_locked_audit_refuses_every_save(world):
         response = post(world, "FA3", {"FA3": "exceeds"})
         assert response.status_code == 409
         assert response.json == {"saved": False, "problems": [text]}
-        response = post(world, "FA4", {"FA4": "yes"})
+        response = post(world, "FA4", {"FA4": "yes", "FA4__rev": "0"})
         assert response.status_code == 409
         response = world.client("commander").post(
             f"/audits/{world.audit}/domains/FA",
@@ -577,3 +577,43 @@ def test_a_save_returns_the_domain_menu_counts(world):
     assert set(after) == set(before)  # every domain with questions for this unit
     page = world.client("commander").get(f"/audits/{world.audit}/domains/FA").get_data(as_text=True)
     assert f'<span class="count">{after["FA"]["count"]}</span>' in page  # the same as a reload
+
+
+# --- work done by one autosave ----------------------------------------------------------------
+
+
+def test_one_autosave_loads_the_audit_once_and_evaluates_its_answers_once(world, monkeypatch):
+    from audit.audits import values
+    from audit.frameworks import services as frameworks
+
+    assert post(world, "FA3", {"FA3": "meets"}).status_code == 200  # warm the framework cache
+    counts = {"answer_loads": 0, "framework_loads": 0, "evaluations": 0}
+    evaluate, framework_of = values.evaluate, frameworks.framework_of
+
+    def counting_evaluate(*args, **kwargs):
+        counts["evaluations"] += 1
+        return evaluate(*args, **kwargs)
+
+    def counting_framework_of(*args, **kwargs):
+        counts["framework_loads"] += 1
+        return framework_of(*args, **kwargs)
+
+    def count_statement(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM answers" in statement:
+            counts["answer_loads"] += 1
+
+    monkeypatch.setattr(values, "evaluate", counting_evaluate)
+    monkeypatch.setattr(frameworks, "framework_of", counting_framework_of)
+    with world.app.app_context():
+        engine = db.engine
+    client = world.client("commander")
+    event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        response = client.post(
+            f"/audits/{world.audit}/answers/FA4", data={"FA4": "yes", "FA4__rev": "0"}
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count_statement)
+    assert response.status_code == 200, response.json
+    assert response.json["saved"] is True
+    assert counts == {"answer_loads": 1, "framework_loads": 1, "evaluations": 1}

@@ -120,6 +120,7 @@ def test_export_with_a_real_worker(database: str, tmp_path: Path) -> None:  # no
             )
             accounts.assign_role(None, stranger, Role.COMMANDER, unit_id=other.id)
             assert db.session.get(Unit, other.id) is not None
+            db.session.commit()
             db.session.remove()
         commander = _client(app, "c@example.org")
 

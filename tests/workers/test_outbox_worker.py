@@ -117,9 +117,10 @@ def _submit_an_audit(app: Flask) -> int:
             assert result.saved, (code, result)
         started = time.monotonic()
         audits.submit(commander, db.session.get(Audit, audit.id), "Accurate to my knowledge.")
+        audit_id = audit.id
+        db.session.commit()  # the commit hands the scorecard job to the broker
         # The submission does not hang on the dead broker (connect timeout of 2 s).
         assert time.monotonic() - started < 20
-        audit_id = audit.id
         db.session.remove()
         db.engine.dispose()
         return audit_id
