@@ -25,6 +25,23 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw is not None else default
 
 
+#: The languages of the interface, with each one's name in itself (the one list: the language
+#: switcher, the account form, the locale CHECK constraint and the catalogs follow it).
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "ar": "العربية",
+    "fr": "Français",
+    "es": "Español",
+}
+LANGUAGES: tuple[str, ...] = tuple(LANGUAGE_NAMES)
+
+
+def instance_path() -> str | None:
+    """WPS_INSTANCE_PATH: where the embedded database, key and uploads live (None: ./instance).
+    Read when an app is created, since the instance folder must be known before its settings."""
+    return _env("WPS_INSTANCE_PATH")
+
+
 def database_uri(url: str) -> str:
     """SQLAlchemy URI for a DATABASE_URL: plain PostgreSQL URLs use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -55,7 +72,7 @@ class Config:
     )
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
-    LANGUAGES = ("en", "ar", "fr", "es")
+    LANGUAGES = LANGUAGES
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
 
@@ -80,6 +97,11 @@ class Config:
     #: A pause (milliseconds) after each progress step. 0 in use; the worker tests slow an
     #: export down with it so that they can kill the worker half-way through.
     EXPORT_STEP_DELAY_MS = _env_int("EXPORT_STEP_DELAY_MS", 0)
+
+    #: Donor figures: counts below DISCLOSURE_K are withheld, and a figure needs at least
+    #: DISCLOSURE_MIN_UNITS units (the rules are in audit/scoring/disclosure.py).
+    DISCLOSURE_K = _env_int("DISCLOSURE_K", 5)
+    DISCLOSURE_MIN_UNITS = _env_int("DISCLOSURE_MIN_UNITS", 3)
 
     #: Evidence uploads: where files are kept (None: instance/evidence) and the largest accepted.
     EVIDENCE_FOLDER: str | None = _env("EVIDENCE_FOLDER")

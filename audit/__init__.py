@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
 from audit.paths import ROOT
-from config import Config, config_from_env
+from config import Config, config_from_env, instance_path
 
 
 def create_app(
@@ -19,7 +18,7 @@ def create_app(
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
-        instance_path=os.environ.get("WPS_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_path=instance_path() or str(ROOT / "instance"),
     )
     config = config or config_from_env()
     app.config.from_object(config)

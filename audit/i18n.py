@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from audit.extensions import babel
 from audit.paths import TRANSLATIONS
+from config import LANGUAGE_NAMES
 
 RTL_LANGUAGES = frozenset({"ar"})
 
@@ -51,4 +52,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language_context() -> dict[str, object]:
-        return {"current_locale": str(babel_locale()), "text_direction": text_direction()}
+        return {
+            "current_locale": str(babel_locale()),
+            "text_direction": text_direction(),
+            "language_names": {c: LANGUAGE_NAMES[c] for c in current_app.config["LANGUAGES"]},
+        }

@@ -6,15 +6,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from config import LANGUAGE_NAMES
 from forms.base import BaseForm
 
-LANGUAGE_CHOICES = [
-    ("", _l("Follow my browser")),
-    ("en", "English"),
-    ("ar", "العربية"),
-    ("fr", "Français"),
-    ("es", "Español"),
-]
+LANGUAGE_CHOICES = [("", _l("Follow my browser")), *LANGUAGE_NAMES.items()]
 
 
 class LoginForm(BaseForm):

@@ -8,10 +8,10 @@ from wtforms.validators import AnyOf, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from audit.exports.models import ExportKind
+from audit.routing import MAX_ID
 from forms.base import BaseForm
 
 #: Ids are database integers: anything larger cannot exist.
-MAX_ID = 2**31 - 1
 
 
 def _id_field(label: str) -> IntegerField:

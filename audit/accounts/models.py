@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit.access.roles import Role
 from audit.db import Base, created_at, enum_column, intpk, str200
+from config import LANGUAGES
 
 
 def new_login_token() -> str:
@@ -25,7 +26,8 @@ class User(UserMixin, Base):
     __table_args__ = (
         CheckConstraint("email = lower(email)", name="email_lower_case"),
         CheckConstraint(
-            "locale IS NULL OR locale IN ('en', 'ar', 'fr', 'es')", name="locale_known"
+            "locale IS NULL OR locale IN (" + ", ".join(f"'{c}'" for c in LANGUAGES) + ")",
+            name="locale_known",
         ),
     )
 

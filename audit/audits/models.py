@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from audit.accounts.models import User
 from audit.db import Base, created_at, enum_column, intpk, str200, utcnow
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion
+from audit.frameworks.spec import LEVELS
 from audit.orgs.models import Unit
 
 
@@ -127,8 +128,9 @@ class Answer(Base):
         CheckConstraint("NOT not_applicable OR value IS NULL", name="na_has_no_value"),
         CheckConstraint("revision >= 1", name="revision_positive"),
         CheckConstraint(
-            "override_level IS NULL OR override_level IN ('missing', 'approaches', 'meets', "
-            "'exceeds')",
+            "override_level IS NULL OR override_level IN ("
+            + ", ".join(f"'{level}'" for level in LEVELS)
+            + ")",
             name="override_level_known",
         ),
         CheckConstraint(

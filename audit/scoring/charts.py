@@ -29,6 +29,7 @@ from typing import Any
 
 from flask_babel import format_decimal, gettext
 
+from audit.frameworks import spec
 from audit.frameworks.labels import LEVEL_LABELS
 
 __all__ = [
@@ -44,8 +45,8 @@ __all__ = [
     "radar_spec",
 ]
 
-#: The band levels, lowest first.
-BANDS = ("missing", "approaches", "meets", "exceeds")
+#: The band levels, lowest first (the framework's rating levels).
+BANDS = spec.LEVELS
 
 #: Bar fills by band (app.css gives the band classes the same colours). Amber bars get a dark
 #: amber outline so they stand out from the white page at 3:1 (WCAG 1.4.11).

@@ -208,8 +208,8 @@ class DisclosureRules:
     that apply them to the figures of one scope."""
 
     def __init__(self) -> None:
-        self.k = int(current_app.config.get("DISCLOSURE_K", disclosure.DEFAULT_K))
-        self.min_units = int(current_app.config.get("DISCLOSURE_MIN_UNITS", disclosure.MIN_UNITS))
+        self.k = int(current_app.config["DISCLOSURE_K"])
+        self.min_units = int(current_app.config["DISCLOSURE_MIN_UNITS"])
 
     def allowed(self, n: int, parts: list[int] | None) -> bool:
         """An institution's figure (no parts) or a country's beside its published parts."""
