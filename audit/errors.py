@@ -1,4 +1,4 @@
-"""Service errors and the HTTP error pages."""
+"""The HTTP error pages (refusals are audit.refusals)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,6 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
-
-
-class ServiceError(Exception):
-    """A refused change, with a message for the person who asked; nothing was changed."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        #: The form field the message belongs next to, when there is one.
-        self.field = field
-
 
 _TITLES = {
     400: _l("The request could not be understood"),

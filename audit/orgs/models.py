@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit.db import Base, created_at, enum_column, intpk, str200
-
-if TYPE_CHECKING:
-    pass
 
 
 class InstitutionKind(enum.StrEnum):
