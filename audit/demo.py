@@ -25,7 +25,7 @@ from audit.audits import values
 from audit.audits.models import Audit, AuditCycle
 from audit.audits.workflow import Actor
 from audit.extensions import db
-from audit.frameworks import spec
+from audit.frameworks import evaluation, spec
 from audit.orgs import services as orgs
 from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitType
 
@@ -879,7 +879,7 @@ def plan_answers(fw: spec.Framework, profile: UnitProfile, cycle: int) -> Answer
             plan[ind.code] = value
     # Drop what skip conditions hide; answer a question that breaks a rule with a smaller value.
     for _ in range(8):
-        statuses = values.evaluate(fw, plan, service=service, unit_type=unit_type)
+        statuses = evaluation.evaluate(fw, plan, service=service, unit_type=unit_type)
         broken = [
             code
             for code, status in statuses.items()
@@ -893,7 +893,7 @@ def plan_answers(fw: spec.Framework, profile: UnitProfile, cycle: int) -> Answer
         for code in broken:
             if code in plan:
                 plan[code] = _smaller(fw.indicator(code), plan[code])
-    statuses = values.evaluate(fw, plan, service=service, unit_type=unit_type)
+    statuses = evaluation.evaluate(fw, plan, service=service, unit_type=unit_type)
     blocking = values.blocking(
         fw, statuses, plan, not_applicable=not_applicable, evidence=frozenset()
     )

@@ -39,8 +39,8 @@ from audit.audits.models import (
 from audit.audits.workflow import EDITABLE, Action, Actor, TransitionRefused, next_state
 from audit.db import utcnow
 from audit.extensions import db
+from audit.frameworks import evaluation, spec
 from audit.frameworks import services as frameworks
-from audit.frameworks import spec
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion
 from audit.orgs.models import Unit
 from audit.orgs.scope import Can, abilities, visible_unit_ids
@@ -116,7 +116,7 @@ class AuditData:
     framework: spec.Framework
     answers: dict[str, Answer]
     values: dict[str, object]
-    statuses: dict[str, values.Status]
+    statuses: dict[str, evaluation.Status]
     not_applicable: dict[str, str]
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
 
@@ -153,7 +153,7 @@ def load_data(audit: Audit) -> AuditData:
     answers = {code: answer for answer, code in rows}
     stored = {c: a.value for c, a in answers.items() if a.value is not None}
     na = {c: a.na_reason or "" for c, a in answers.items() if a.not_applicable}
-    statuses = values.evaluate(
+    statuses = evaluation.evaluate(
         fw, stored, service=audit.unit.service, unit_type=audit.unit.unit_type.value
     )
     evidence: dict[str, list[Evidence]] = {}
@@ -373,7 +373,7 @@ def save_answer(
     proposed.pop(code, None)
     if value is not None:
         proposed[code] = value
-    statuses = values.evaluate(
+    statuses = evaluation.evaluate(
         data.framework,
         proposed,
         service=audit.unit.service,

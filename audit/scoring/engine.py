@@ -101,8 +101,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from audit.audits import values
-from audit.frameworks import spec
+from audit.frameworks import evaluation, spec
 
 __all__ = [
     "EVIDENCE_CAP",
@@ -476,7 +475,7 @@ class _Scored:
 
 def _score_one(
     ind: spec.Indicator,
-    status: values.Status,
+    status: evaluation.Status,
     answer: AnswerInput | None,
     value: object | None,
     reference_date: date,
@@ -597,8 +596,8 @@ def score_audit(
 ) -> Scorecard:
     """Score one audit's answers (by indicator code) for a unit of this service and type.
 
-    Applicability, skip conditions and computed percentages come from `values.evaluate` and
-    `values.effective_answers`, with answers marked not applicable counting as no answer (as in
+    Applicability, skip conditions and computed percentages come from `evaluation.evaluate` and
+    `evaluation.effective_answers`, with answers marked not applicable counting as no answer (as in
     the stored data). `reference_date` is the cycle's date that date answers are measured from.
     """
     stored = {
@@ -606,8 +605,8 @@ def score_audit(
         for code, answer in answers.items()
         if answer.value is not None and not answer.not_applicable
     }
-    statuses = values.evaluate(fw, stored, service=service, unit_type=unit_type)
-    effective = values.effective_answers(fw, stored, statuses)
+    statuses = evaluation.evaluate(fw, stored, service=service, unit_type=unit_type)
+    effective = evaluation.effective_answers(fw, stored, statuses)
     scored: dict[str, _Scored] = {
         ind.code: _score_one(
             ind, statuses[ind.code], answers.get(ind.code), effective.get(ind.code), reference_date
