@@ -1,7 +1,9 @@
-"""Answer values: turn what a person typed into stored values, and check a set of answers.
+"""Answer values: turn what a person typed into stored values, and say what blocks submission.
 
 Pure logic over plain data and the frozen framework dataclasses: no Flask, no translations, no
-database. Problems are message keys with parameters (`Problem`); the web layer translates them.
+database. Problems are message keys with parameters (`Problem`, shared with
+audit/frameworks/evaluation.py, which decides which questions count); the web layer translates
+them.
 
 Stored forms (JSON-serialisable, the shapes `expr.evaluate` reads):
 
@@ -17,14 +19,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from audit.frameworks import spec
+from audit.frameworks.evaluation import Problem, Status
 from audit.frameworks.expr import CELL_PARTS
 
 __all__ = [
@@ -35,10 +37,7 @@ __all__ = [
     "MAX_DECIMALS",
     "MIN_DATE",
     "Problem",
-    "Status",
     "blocking",
-    "effective_answers",
-    "evaluate",
     "parse",
     "parse_currency",
     "table_totals",
@@ -70,32 +69,6 @@ _GROUPING = frozenset(" \u00a0\u202f\u2009\u066c")
 _DECIMAL_SEPARATORS = frozenset(".,\u066b")
 _MINUS_SIGNS = frozenset("-\u2212")
 _CHOICE_TYPES = ("yes_no", "no_partly_yes", "rubric", "choice")
-
-
-# --------------------------------------------------------------------------- problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A message key and its parameters; `part` names a sub-field such as "officers.women"."""
-
-    code: str
-    params: Mapping[str, object] = field(default_factory=dict)
-    part: str | None = None
-
-    def __hash__(self) -> int:
-        # params is a dict (unhashable); its keys are enough for a hash consistent with ==.
-        return hash((self.code, self.part, tuple(sorted(self.params))))
-
-
-@dataclass(frozen=True)
-class Status:
-    """One indicator for one unit and one set of answers; `value` is what scoring reads."""
-
-    applicable: bool
-    skipped: bool
-    value: object | None
-    problems: tuple[Problem, ...]
 
 
 WRONG_TYPE = Problem("wrong_type")
@@ -374,91 +347,6 @@ def table_totals(value: Mapping[str, Mapping[str, int]]) -> dict[str, object]:
     rows = {row: sum(cells.get(c, 0) for c in CELL_PARTS) for row, cells in value.items()}
     columns = {c: sum(cells.get(c, 0) for cells in value.values()) for c in CELL_PARTS}
     return {"rows": rows, "columns": columns, "total": sum(rows.values())}
-
-
-# --------------------------------------------------------------------------- evaluation
-
-
-def _compute(formulas: Iterable[spec.Indicator], values: dict[str, object]) -> None:
-    """Fill in percentages in place, repeating until stable (formulas may use percentages)."""
-    formulas = list(formulas)
-    # Validated frameworks have no cycles, so len + 1 passes always settle; the bound only
-    # keeps unvalidated data from looping.
-    for _ in range(len(formulas) + 1):
-        changed = False
-        for ind in formulas:
-            value = ind.compute(values)
-            if values.get(ind.code) != value:
-                changed = True
-                if value is None:
-                    values.pop(ind.code, None)
-                else:
-                    values[ind.code] = value
-        if not changed:
-            return
-
-
-def evaluate(
-    fw: spec.Framework, answers: Mapping[str, object], *, service: str, unit_type: str
-) -> dict[str, Status]:
-    """The status of every indicator, in framework order, for a unit's answers.
-
-    Applicability comes from the unit's service and type; skip conditions are evaluated in
-    order, with answers of skipped or inapplicable indicators counting as null; percentages are
-    computed from what remains; rules are checked against that same effective set of answers.
-    A skipped indicator that still has a stored answer gets a `skipped` problem (the answer is
-    ignored, not an error: it does not block submission).
-    """
-    current: dict[str, object] = {
-        ind.code: answers[ind.code]
-        for ind in fw.indicators
-        if ind.type != "percentage" and answers.get(ind.code) is not None
-    }
-    formulas = [ind for ind in fw.indicators if ind.formula]
-    percentages = {ind.code for ind in formulas}
-    active: dict[str, bool] = {}
-    flags: dict[str, tuple[bool, bool]] = {}
-    for ind in fw.indicators:
-        applicable = ind.applies(service, unit_type)
-        skipped = False
-        if applicable and ind.skip_if:
-            context = current
-            if ind.references() & percentages:
-                # Percentages of indicators already dropped stay null for this condition.
-                context = dict(current)
-                _compute((f for f in formulas if active.get(f.code, True)), context)
-            skipped = ind.skipped(context)
-        flags[ind.code] = (applicable, skipped)
-        active[ind.code] = applicable and not skipped
-        if not active[ind.code]:
-            current.pop(ind.code, None)
-    _compute((f for f in formulas if active[f.code]), current)
-
-    statuses: dict[str, Status] = {}
-    for ind in fw.indicators:
-        applicable, skipped = flags[ind.code]
-        problems: tuple[Problem, ...] = ()
-        if active[ind.code]:
-            problems = tuple(Problem("rule_broken", {"rule": r}) for r in ind.broken_rules(current))
-        elif skipped and ind.type != "percentage" and answers.get(ind.code) is not None:
-            problems = (Problem("skipped", {"condition": ind.skip_if}),)
-        statuses[ind.code] = Status(applicable, skipped, current.get(ind.code), problems)
-    return statuses
-
-
-def effective_answers(
-    fw: spec.Framework, answers: Mapping[str, object], statuses: Mapping[str, Status]
-) -> dict[str, object]:
-    """Answers without skipped and inapplicable ones, with percentages filled in (for scoring)."""
-    result: dict[str, object] = {}
-    for ind in fw.indicators:
-        status = statuses.get(ind.code)
-        if status is None or not status.applicable or status.skipped:
-            continue
-        value = status.value if ind.type == "percentage" else answers.get(ind.code)
-        if value is not None:
-            result[ind.code] = value
-    return result
 
 
 def _option_needs_evidence(ind: spec.Indicator, code: object) -> bool:

@@ -15,7 +15,7 @@ from audit.audits import values
 from audit.demo import draws
 from audit.demo.data import DemoError
 from audit.demo.profiles import Draw, UnitProfile
-from audit.frameworks import spec
+from audit.frameworks import evaluation, spec
 
 _NOT_APPLICABLE_BUDGET = (
     "The unit has no budget of its own; women, peace and security activities are paid from "
@@ -68,7 +68,7 @@ def _smaller(ind: spec.Indicator, value: object) -> object:
 def _settle(fw: spec.Framework, plan: dict[str, object], service: str, unit_type: str) -> None:
     """Drop what skip conditions hide; answer a question that breaks a rule with a smaller value."""
     for _ in range(8):
-        statuses = values.evaluate(fw, plan, service=service, unit_type=unit_type)
+        statuses = evaluation.evaluate(fw, plan, service=service, unit_type=unit_type)
         broken = [
             code
             for code, status in statuses.items()
@@ -104,7 +104,7 @@ def plan_answers(fw: spec.Framework, profile: UnitProfile, cycle: int) -> Answer
         if value is not None:
             plan[ind.code] = value
     _settle(fw, plan, service, unit_type)
-    statuses = values.evaluate(fw, plan, service=service, unit_type=unit_type)
+    statuses = evaluation.evaluate(fw, plan, service=service, unit_type=unit_type)
     blocking = values.blocking(
         fw, statuses, plan, not_applicable=not_applicable, evidence=frozenset()
     )

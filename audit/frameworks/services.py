@@ -24,7 +24,7 @@ SHIPPED = SHIPPED_FRAMEWORKS
 class FrameworkInvalid(Exception):
     """The file has validation problems; nothing was loaded."""
 
-    def __init__(self, problems: list[spec.Problem]) -> None:
+    def __init__(self, problems: list[spec.FileProblem]) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
 

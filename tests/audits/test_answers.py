@@ -583,12 +583,12 @@ def test_a_save_returns_the_domain_menu_counts(world):
 
 
 def test_one_autosave_loads_the_audit_once_and_evaluates_its_answers_once(world, monkeypatch):
-    from audit.audits import values
+    from audit.frameworks import evaluation
     from audit.frameworks import services as frameworks
 
     assert post(world, "FA3", {"FA3": "meets"}).status_code == 200  # warm the framework cache
     counts = {"answer_loads": 0, "framework_loads": 0, "evaluations": 0}
-    evaluate, framework_of = values.evaluate, frameworks.framework_of
+    evaluate, framework_of = evaluation.evaluate, frameworks.framework_of
 
     def counting_evaluate(*args, **kwargs):
         counts["evaluations"] += 1
@@ -602,7 +602,7 @@ def test_one_autosave_loads_the_audit_once_and_evaluates_its_answers_once(world,
         if statement.lstrip().upper().startswith("SELECT") and "FROM answers" in statement:
             counts["answer_loads"] += 1
 
-    monkeypatch.setattr(values, "evaluate", counting_evaluate)
+    monkeypatch.setattr(evaluation, "evaluate", counting_evaluate)
     monkeypatch.setattr(frameworks, "framework_of", counting_framework_of)
     with world.app.app_context():
         engine = db.engine

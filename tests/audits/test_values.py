@@ -19,16 +19,14 @@ from audit.audits.values import (
     MAX_CELL,
     MAX_COUNT,
     Problem,
-    Status,
     blocking,
-    effective_answers,
-    evaluate,
     parse,
     parse_currency,
     table_totals,
     to_input,
 )
 from audit.frameworks import expr, spec
+from audit.frameworks.evaluation import Status, effective_answers, evaluate
 
 SHIPPED = Path(__file__).resolve().parents[2] / "audit" / "frameworks" / "data" / "wps-2026.1"
 TODAY = date(2026, 3, 15)

@@ -17,15 +17,19 @@ from audit.frameworks.spec import (
     DEFAULT_FRAMEWORK_BANDS,
     DEFAULT_TARGET_BANDS,
     Band,
+    FileProblem,
     Framework,
-    Problem,
     coverage,
+    documents,
+    fileformat,
     from_dict,
     load_source,
+    loading,
     read,
     to_dict,
     validate,
 )
+from audit.frameworks.spec import schema as schema_module
 
 HERE = Path(__file__).parent
 VALID = HERE / "fixtures" / "valid"
@@ -65,7 +69,7 @@ def copy_valid(tmp_path: Path) -> Path:
     return folder
 
 
-def problems_after(tmp_path: Path, change: Callable[[Docs], object]) -> list[Problem]:
+def problems_after(tmp_path: Path, change: Callable[[Docs], object]) -> list[FileProblem]:
     folder = copy_valid(tmp_path)
     docs = load_docs(folder)
     change(docs)
@@ -209,8 +213,7 @@ def test_expression_helpers(fw: Framework) -> None:
     assert aa5.broken_rules({"AA4": table, "AA5": 3}) == []
     assert aa5.broken_rules({"AA5": 3}) == []  # not checked until AA4 is answered
     assert aa5.rules[0].holds({"AA5": 3}) is None
-    assert fw.computed({"AA4": table}) == {"AA4a": 25.0, "BB6": 12.5}
-    assert fw.computed({}) == {"AA4a": None, "BB6": None}
+    assert [i.code for i in fw.formulas] == ["AA4a", "BB6"]  # BB6 uses AA4a
     assert fw.indicator("BB6").references() == {"AA4a"}
     assert fw.indicator("BB3").allowed_values == ("full", "part", "none")
     assert fw.indicator("AA1").allowed_values == ("yes", "no")
@@ -272,7 +275,7 @@ def test_checksum_ignores_layout_comments_and_key_order(tmp_path: Path, fw: Fram
     folder = copy_valid(tmp_path)
     for name in FILES:
         path = folder / name
-        data = spec._Loader(path.read_text(encoding="utf-8")).get_single_data()
+        data = loading.Loader(path.read_text(encoding="utf-8")).get_single_data()
         dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=True, width=30, indent=4)
         path.write_text("# reformatted\n\n" + dumped + "\n# the end\n", encoding="utf-8")
     again, problems = read(folder)
@@ -1227,25 +1230,27 @@ def test_duplicate_yaml_keys_are_problems(tmp_path: Path) -> None:
     write(folder, FW, content)
     _, problems = read(folder)
     assert problems == [
-        Problem("framework.yaml: line 6", "duplicate key 'version' (only the last one would count)")
+        FileProblem(
+            "framework.yaml: line 6", "duplicate key 'version' (only the last one would count)"
+        )
     ]
 
 
 def test_missing_framework_yaml(tmp_path: Path) -> None:
     fw, problems = read(tmp_path)
     assert fw is None
-    assert problems == [Problem("framework.yaml", "file not found")]
+    assert problems == [FileProblem("framework.yaml", "file not found")]
 
 
 def test_empty_framework_yaml(tmp_path: Path) -> None:
     write(tmp_path, FW, "# nothing yet\n")
-    assert read(tmp_path) == (None, [Problem("framework.yaml", "file is empty")])
+    assert read(tmp_path) == (None, [FileProblem("framework.yaml", "file is empty")])
 
 
 def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / FW).write_bytes(b"code: caf\xe9\n")
     _, problems = read(tmp_path)
-    assert problems == [Problem("framework.yaml", "not UTF-8 text (bad byte at offset 9)")]
+    assert problems == [FileProblem("framework.yaml", "not UTF-8 text (bad byte at offset 9)")]
 
 
 def test_python_tags_are_refused(tmp_path: Path) -> None:
@@ -1263,14 +1268,14 @@ def test_alias_bombs_are_refused(tmp_path: Path) -> None:
         lines.append(f"a{i}: &a{i} [{', '.join([previous] * 10)}]")
     write(tmp_path, FW, "\n".join(lines) + "\n")
     _, problems = read(tmp_path)
-    assert problems == [Problem("framework.yaml", "file expands to more than 500000 values")]
+    assert problems == [FileProblem("framework.yaml", "file expands to more than 500000 values")]
 
 
 def test_deeply_nested_yaml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     write(tmp_path, FW, "code: " + "[" * 3000 + "]" * 3000 + "\n")
     assert read(tmp_path) == (
         None,
-        [Problem("framework.yaml", "YAML error: the data is nested too deeply")],
+        [FileProblem("framework.yaml", "YAML error: the data is nested too deeply")],
     )
 
 
@@ -1283,7 +1288,7 @@ def test_symlinked_include_cannot_escape_the_folder(tmp_path: Path) -> None:
     write_docs(folder, docs)
     _, problems = read(folder)
     assert problems == [
-        Problem(
+        FileProblem(
             "framework.yaml: domains[2].include",
             "domains/3-link.yaml points outside the framework folder",
         )
@@ -1308,7 +1313,7 @@ def test_boolean_level_keys_from_another_loader_get_a_hint() -> None:
     levels[False] = levels.pop("no")
     problems = validate(doc)
     assert (
-        Problem(
+        FileProblem(
             "framework.yaml: domains[0].AA2.levels.False",
             "unknown level False for type no_partly_yes (quote yes and no)",
         )
@@ -1320,7 +1325,7 @@ def test_plain_dict_documents_get_index_places() -> None:
     doc = copy.deepcopy(dict(load_source(VALID)))
     doc["domains"][1]["indicators"][0]["weight"] = 9
     assert validate(doc) == [
-        Problem(
+        FileProblem(
             "framework.yaml: domains[1].BB1.weight", "must be 1 (normal) or 2 (priority), not 9"
         )
     ]
@@ -1334,7 +1339,7 @@ def test_inline_domains_are_accepted() -> None:
 
 
 def test_problem_str() -> None:
-    assert str(Problem("framework.yaml: code", "bad")) == "framework.yaml: code: bad"
+    assert str(FileProblem("framework.yaml: code", "bad")) == "framework.yaml: code: bad"
 
 
 def _paths(value: object, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -1391,19 +1396,24 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def test_schema_matches_the_constants() -> None:
-    data = schema()
-    assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    defs = data["$defs"]
-    assert tuple(defs["translated"]["required"]) == spec.LANGUAGES
-    assert tuple(defs["indicator"]["properties"]["type"]["enum"]) == spec.ANSWER_TYPES
-    applies = defs["indicator"]["properties"]["applies_to"]["properties"]
+def test_committed_schema_is_the_generated_one() -> None:
+    # schema.json is written from the pydantic models; after changing them, run
+    # `python -m audit.frameworks.spec.schema`.
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_module.schema_text()
+
+
+def test_schema_and_models_follow_the_constants() -> None:
+    defs = schema()["$defs"]
+    assert tuple(defs["Translated"]["required"]) == spec.LANGUAGES
+    assert tuple(documents.INDICATOR_TYPES) == spec.ANSWER_TYPES
+    applies = defs["AppliesTo"]["properties"]
     assert tuple(applies["services"]["items"]["enum"]) == spec.SERVICES
     assert tuple(applies["unit_types"]["items"]["enum"]) == spec.UNIT_TYPES
-    assert tuple(defs["level"]["enum"]) == spec.LEVELS
-    allowed = set(defs["indicator"]["properties"])
-    keys = {*spec._COMMON_REQUIRED, *spec._COMMON_OPTIONAL, *spec._ALL_TYPE_KEYS}
-    assert allowed == keys
+    assert tuple(defs["Band"]["properties"]["level"]["enum"]) == spec.LEVELS
+    assert tuple(fileformat.NoPartlyYesLevels.model_fields) == spec.TYPE_LEVELS["no_partly_yes"]
+    assert tuple(fileformat.RubricLevels.model_fields) == spec.TYPE_LEVELS["rubric"]
+    mapping = defs["Domain"]["properties"]["indicators"]["items"]["discriminator"]["mapping"]
+    assert set(mapping) == set(spec.ANSWER_TYPES)
 
 
 def test_fixture_and_shipped_files_match_the_schema() -> None:
@@ -1414,7 +1424,7 @@ def test_fixture_and_shipped_files_match_the_schema() -> None:
     for folder in shipped_folders():
         paths += [folder / "framework.yaml", *sorted(folder.glob("domains/*.yaml"))]
     for path in paths:
-        data = spec._Loader(path.read_text(encoding="utf-8")).get_single_data()
+        data = loading.Loader(path.read_text(encoding="utf-8")).get_single_data()
         errors = [e.message for e in validator.iter_errors(data)]
         assert errors == [], path
     broken = yaml.safe_load((VALID / A).read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ from audit.audits.services.reading import AuditData, indicator_rows, load_data
 from audit.audits.workflow import Action, Actor, next_state
 from audit.db import utcnow
 from audit.extensions import db
-from audit.frameworks import spec
+from audit.frameworks import evaluation, spec
 from audit.refusals import Refused
 
 
@@ -144,7 +144,7 @@ def save_answer(
     proposed = {c: v for c, v in data.values.items() if c != code}
     if parsed.value is not None:
         proposed[code] = parsed.value
-    statuses = values.evaluate(
+    statuses = evaluation.evaluate(
         data.framework, proposed, service=data.service, unit_type=data.unit_type
     )
     if statuses[code].skipped and parsed.value is not None:

@@ -17,8 +17,8 @@ from audit.audits import values
 from audit.audits.models import Answer, Audit, AuditCycle, AuditState, Evidence
 from audit.audits.workflow import Actor
 from audit.extensions import db
+from audit.frameworks import evaluation, spec
 from audit.frameworks import services as frameworks
-from audit.frameworks import spec
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion
 from audit.orgs.models import Unit
 
@@ -77,9 +77,9 @@ class AuditData:
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
 
     @cached_property
-    def statuses(self) -> dict[str, values.Status]:
+    def statuses(self) -> dict[str, evaluation.Status]:
         """Applicability, skip state, computed value and broken rules of every indicator."""
-        return values.evaluate(
+        return evaluation.evaluate(
             self.framework, self.values, service=self.service, unit_type=self.unit_type
         )
 
@@ -103,7 +103,7 @@ class AuditData:
         return done, total
 
     def with_values(
-        self, stored: Mapping[str, object], statuses: dict[str, values.Status]
+        self, stored: Mapping[str, object], statuses: dict[str, evaluation.Status]
     ) -> AuditData:
         """The same audit after a save: new stored values and the statuses computed for them."""
         data = AuditData(

@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 
-from audit.audits import values
-from audit.frameworks import spec
+from audit.frameworks import evaluation, spec
 from audit.scoring.engine.question import LEVEL_FRACTIONS, Scored, level_at, score_one
 from audit.scoring.engine.results import (
     SCORING_RULES_VERSION,
@@ -95,8 +94,8 @@ def score_audit(
 ) -> Scorecard:
     """Score one audit's answers (by indicator code) for a unit of this service and type.
 
-    Applicability, skip conditions and computed percentages come from `values.evaluate` and
-    `values.effective_answers`, with answers marked not applicable counting as no answer (as in
+    Applicability, skip conditions and computed percentages come from `evaluation.evaluate` and
+    `evaluation.effective_answers`, with answers marked not applicable counting as no answer (as in
     the stored data). `reference_date` is the cycle's date that date answers are measured from.
     """
     scored = _score_questions(
@@ -136,8 +135,8 @@ def _score_questions(
         for code, answer in answers.items()
         if answer.value is not None and not answer.not_applicable
     }
-    statuses = values.evaluate(fw, stored, service=service, unit_type=unit_type)
-    effective = values.effective_answers(fw, stored, statuses)
+    statuses = evaluation.evaluate(fw, stored, service=service, unit_type=unit_type)
+    effective = evaluation.effective_answers(fw, stored, statuses)
     return {
         ind.code: score_one(
             ind, statuses[ind.code], answers.get(ind.code), effective.get(ind.code), reference_date

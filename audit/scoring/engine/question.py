@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from audit.audits import values
-from audit.frameworks import spec
+from audit.frameworks import evaluation, spec
 from audit.scoring.engine.results import (
     MARKED_NOT_APPLICABLE,
     NOT_FOR_UNIT,
@@ -149,7 +148,7 @@ class Scored:
 
 def score_one(
     ind: spec.Indicator,
-    status: values.Status,
+    status: evaluation.Status,
     answer: AnswerInput | None,
     value: object | None,
     reference_date: date,

@@ -1,0 +1,112 @@
+"""Which questions count for a unit and a set of answers: applicability, skips, percentages, rules.
+
+This is framework logic over plain data and the frozen framework dataclasses (no Flask, no
+database): the answers' own form is checked in audit/audits/values.py, which also says what
+still blocks submission. A `Problem` is a message key with parameters; the web layer translates
+it. `Status` is what this module gives for each indicator and what scoring reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from audit.frameworks import spec
+
+__all__ = ["Problem", "Status", "effective_answers", "evaluate"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A message key and its parameters; `part` names a sub-field such as "officers.women"."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    part: str | None = None
+
+    def __hash__(self) -> int:
+        # params is a dict (unhashable); its keys are enough for a hash consistent with ==.
+        return hash((self.code, self.part, tuple(sorted(self.params))))
+
+
+@dataclass(frozen=True)
+class Status:
+    """One indicator for one unit and one set of answers; `value` is what scoring reads."""
+
+    applicable: bool
+    skipped: bool
+    value: object | None
+    problems: tuple[Problem, ...]
+
+
+def _compute(formulas: Iterable[spec.Indicator], values: dict[str, object]) -> None:
+    """Fill in percentages in place; formulas come each after those it uses, so one pass does."""
+    for ind in formulas:
+        value = ind.compute(values)
+        if value is None:
+            values.pop(ind.code, None)
+        else:
+            values[ind.code] = value
+
+
+def evaluate(
+    fw: spec.Framework, answers: Mapping[str, object], *, service: str, unit_type: str
+) -> dict[str, Status]:
+    """The status of every indicator, in framework order, for a unit's answers.
+
+    Applicability comes from the unit's service and type; skip conditions are evaluated in
+    order, with answers of skipped or inapplicable indicators counting as null; percentages are
+    computed from what remains; rules are checked against that same effective set of answers.
+    A skipped indicator that still has a stored answer gets a `skipped` problem (the answer is
+    ignored, not an error: it does not block submission).
+    """
+    current: dict[str, object] = {
+        ind.code: answers[ind.code]
+        for ind in fw.indicators
+        if ind.type != "percentage" and answers.get(ind.code) is not None
+    }
+    formulas = fw.formulas  # in the order they can be computed
+    percentages = {ind.code for ind in formulas}
+    active: dict[str, bool] = {}
+    flags: dict[str, tuple[bool, bool]] = {}
+    for ind in fw.indicators:
+        applicable = ind.applies(service, unit_type)
+        skipped = False
+        if applicable and ind.skip_if:
+            context = current
+            if ind.references() & percentages:
+                # Percentages of indicators already dropped stay null for this condition.
+                context = dict(current)
+                _compute((f for f in formulas if active.get(f.code, True)), context)
+            skipped = ind.skipped(context)
+        flags[ind.code] = (applicable, skipped)
+        active[ind.code] = applicable and not skipped
+        if not active[ind.code]:
+            current.pop(ind.code, None)
+    _compute((f for f in formulas if active[f.code]), current)
+
+    statuses: dict[str, Status] = {}
+    for ind in fw.indicators:
+        applicable, skipped = flags[ind.code]
+        problems: tuple[Problem, ...] = ()
+        if active[ind.code]:
+            problems = tuple(Problem("rule_broken", {"rule": r}) for r in ind.broken_rules(current))
+        elif skipped and ind.type != "percentage" and answers.get(ind.code) is not None:
+            problems = (Problem("skipped", {"condition": ind.skip_if}),)
+        statuses[ind.code] = Status(applicable, skipped, current.get(ind.code), problems)
+    return statuses
+
+
+def effective_answers(
+    fw: spec.Framework, answers: Mapping[str, object], statuses: Mapping[str, Status]
+) -> dict[str, object]:
+    """Answers without skipped and inapplicable ones, with percentages filled in (for scoring)."""
+    result: dict[str, object] = {}
+    for ind in fw.indicators:
+        status = statuses.get(ind.code)
+        if status is None or not status.applicable or status.skipped:
+            continue
+        value = status.value if ind.type == "percentage" else answers.get(ind.code)
+        if value is not None:
+            result[ind.code] = value
+    return result
