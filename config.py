@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # only for annotations: the pure modules that read LANGUAGES stay Flask-free
+    from flask import Flask
 
 
 def _env(name: str, default: str | None = None) -> str | None:

@@ -159,7 +159,7 @@ def user_new() -> str | Response:
     form = UserForm()
     if form.validate_on_submit():
         if not form.password.data:
-            form.password.errors = [_("A new account needs a password.")]
+            refusals.on_form(Refused("password_needed", "password"), form)
         else:
             try:
                 user = services.create_user(

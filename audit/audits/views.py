@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -16,18 +16,27 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from audit.audits import services, values
+from audit.audits.form_parts import (
+    changed_since_submission,
+    domain_or_404,
+    initial,
+    problem_text,
+    problem_texts,
+    progress,
+    save_form,
+    save_one,
+    unchanged,
+)
 from audit.audits.messages import STATE_LABELS
 from audit.audits.models import Audit, AuditState
 from audit.audits.workflow import EDITABLE, Action, Actor, allowed_actions
-from audit.frameworks import spec
 from audit.frameworks.labels import ANSWER_TYPE_LABELS, EVIDENCE_LABELS, LEVEL_LABELS
-from audit.i18n import pick
 from audit.refusals import Refused, message
 from audit.refusals import web as refusals
 from forms.audits import (
@@ -39,33 +48,9 @@ from forms.audits import (
     ReasonForm,
     SubmitForm,
     domain_form_class,
-    raw_answer,
 )
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
-
-
-def _problem_text(problem: values.Problem, ind: spec.Indicator | None = None) -> str:
-    """A problem as a sentence; a sex-table cell problem names its row and column."""
-    params = dict(problem.params)
-    rule = params.pop("rule", None)
-    if isinstance(rule, spec.Rule):
-        return pick(rule.message)
-    text = message(problem.code, **params)
-    if ind is not None and problem.part and "." in problem.part:
-        row_code, column = problem.part.split(".", 1)
-        row = next((r for r in ind.rows if r.code == row_code), None)
-        if row is not None and column in COLUMNS:
-            return f"{pick(row.label)} · {COLUMNS[column]}: {text}"
-    return text
-
-
-def _problem_texts(problems: Sequence[values.Problem], ind: spec.Indicator) -> list[str]:
-    """Problems as sentences; a table that is only partly filled in gets one message, not one
-    per empty cell (it is what a person sees while still typing)."""
-    if problems and all(p.code == "cell_required" for p in problems):
-        return [message("table_incomplete", count=len(problems))]
-    return [_problem_text(p, ind) for p in problems]
 
 
 def _audit(audit_id: int) -> Audit:
@@ -115,67 +100,11 @@ def show(audit_id: int) -> str:
         blocking=services.blocking(audit, data) if audit.state in EDITABLE else [],
         open_queries=services.open_queries(audit),
         state_labels=STATE_LABELS,
-        problem_text=_problem_text,
+        problem_text=problem_text,
         submit_form=SubmitForm(),
         reason_form=ReasonForm(),
         empty_form=EmptyForm(),
     )
-
-
-def _domain_or_404(data: services.AuditData, code: str) -> spec.Domain:
-    try:
-        return data.framework.domain(code)
-    except KeyError:
-        abort(404)
-
-
-def _initial(data: services.AuditData, indicators: list[spec.Indicator]) -> dict[str, Any]:
-    initial: dict[str, Any] = {}
-    for ind in indicators:
-        answer = data.answers.get(ind.code)
-        initial[ind.code] = values.to_input(ind, answer.value if answer else None)
-        initial[f"{ind.code}__na"] = bool(answer and answer.not_applicable)
-        initial[f"{ind.code}__reason"] = (answer.na_reason or "") if answer else ""
-        initial[f"{ind.code}__rev"] = str(answer.revision if answer else 0)
-        if ind.type == "amount":
-            initial[f"{ind.code}__currency"] = (answer.currency or "") if answer else ""
-    return initial
-
-
-def _save_one(
-    audit: Audit, form: Any, ind: spec.Indicator, data: services.AuditData | None = None
-) -> services.SaveResult:
-    revision_text = form[f"{ind.code}__rev"].data or "0"
-    # isdecimal() alone accepts digits int() refuses ("²"); anything odd counts as a conflict.
-    base = int(revision_text) if revision_text.isdecimal() and len(revision_text) < 10 else -1
-    currency = form[f"{ind.code}__currency"].data if ind.type == "amount" else ""
-    return services.save_answer(
-        current_user,
-        audit,
-        ind.code,
-        raw_answer(form, ind),
-        base_revision=base or None,
-        not_applicable=bool(form[f"{ind.code}__na"].data),
-        na_reason=form[f"{ind.code}__reason"].data or "",
-        currency=currency or "",
-        data=data,
-    )
-
-
-def _unchanged(data: services.AuditData, form: Any, ind: spec.Indicator) -> bool:
-    answer = data.answers.get(ind.code)
-    stored = values.to_input(ind, answer.value if answer else None)
-    same_value = raw_answer(form, ind) == stored or (
-        ind.type == "multi_choice" and sorted(raw_answer(form, ind)) == sorted(stored or [])
-    )
-    same_na = bool(form[f"{ind.code}__na"].data) == bool(answer and answer.not_applicable)
-    same_reason = (form[f"{ind.code}__reason"].data or "") == (
-        (answer.na_reason or "") if answer else ""
-    )
-    same_currency = ind.type != "amount" or (form[f"{ind.code}__currency"].data or "").upper() == (
-        (answer.currency or "") if answer else ""
-    )
-    return same_value and same_na and same_reason and same_currency
 
 
 @bp.route("/<int:audit_id>/domains/<code>", methods=["GET", "POST"])
@@ -184,13 +113,13 @@ def domain(audit_id: int, code: str) -> str | Response:
     """One domain's questions: a form for the commander, a review page for everyone else."""
     audit = _audit(audit_id)
     data = services.load_data(audit)
-    found = _domain_or_404(data, code)
+    found = domain_or_404(data, code)
     locale = str(get_locale())
     shown = [i for i in found.indicators if data.statuses[i.code].applicable]
     actors = services.actors_for(current_user, audit.unit)
     editable = Actor.COMMANDER in actors and audit.state in EDITABLE and not audit.locked
     form_class = domain_form_class(shown, locale)
-    form = form_class(data=_initial(data, shown)) if request.method == "GET" else form_class()
+    form = form_class(data=initial(data, shown)) if request.method == "GET" else form_class()
     if request.method == "POST":
         if not editable:
             if Actor.COMMANDER not in actors:
@@ -202,7 +131,7 @@ def domain(audit_id: int, code: str) -> str | Response:
             flash(message(reason), "error")
             return redirect(url_for("audits.domain", audit_id=audit.id, code=code))
         if form.validate():
-            failed = _save_form(audit, data, form, shown)
+            failed = save_form(audit, data, form, shown)
             if not failed:
                 flash(_("Saved."), "success")
                 return redirect(url_for("audits.domain", audit_id=audit.id, code=code))
@@ -221,68 +150,17 @@ def domain(audit_id: int, code: str) -> str | Response:
         actors=actors,
         Actor=Actor,
         queries=services.queries(audit),
-        changed=_changed_since_submission(audit) if audit.state is AuditState.SUBMITTED else set(),
+        changed=changed_since_submission(audit) if audit.state is AuditState.SUBMITTED else set(),
         labels={"types": ANSWER_TYPE_LABELS, "levels": LEVEL_LABELS, "evidence": EVIDENCE_LABELS},
         columns=COLUMNS,
         table_totals=values.table_totals,
-        problem_text=_problem_text,
+        problem_text=problem_text,
         query_form=QueryForm(),
         override_form=OverrideForm(),
         reference_form=EvidenceReferenceForm(),
         empty_form=EmptyForm(),
         state_labels=STATE_LABELS,
     )
-
-
-def _save_form(
-    audit: Audit, data: services.AuditData, form: Any, shown: Sequence[spec.Indicator]
-) -> int:
-    """Save every changed answer of a domain form; give how many were not saved."""
-    failed = 0
-    for ind in shown:
-        if ind.type == "percentage" or _unchanged(data, form, ind):
-            continue
-        try:
-            result = _save_one(audit, form, ind)
-        except Refused as error:
-            # Refused before this answer changed anything: the answers saved before it in the
-            # same form stay, so the transaction is not rolled back here.
-            form[ind.code].errors = [error.message]
-            failed += 1
-            continue
-        if not result.saved:
-            failed += 1
-            form[ind.code].errors = _problem_texts(result.problems, ind)
-            if result.conflict is not None:
-                form[f"{ind.code}__rev"].data = str(result.conflict["revision"])
-    return failed
-
-
-def _changed_since_submission(audit: Audit) -> set[int]:
-    """Indicator ids whose answers changed since the audit was last returned (for reviewers)."""
-    entries = services.history(audit)
-    changed: set[int] = set()
-    for entry in entries:  # newest first
-        if entry.action == "audit.returned":
-            break
-        if entry.action == "answer.saved" and entry.indicator_id is not None:
-            changed.add(entry.indicator_id)
-    return changed if any(e.action == "audit.returned" for e in entries) else set()
-
-
-def _progress(data: services.AuditData) -> dict[str, dict[str, object]]:
-    """Answered questions per domain, as the domain menu shows them (updated after a save)."""
-    out: dict[str, dict[str, object]] = {}
-    for domain in data.framework.domains:
-        done, total = data.progress(domain)
-        if total:
-            out[domain.code] = {
-                "done": done,
-                "total": total,
-                "label": _("%(done)d of %(total)d answered", done=done, total=total),
-                "count": f"{format_decimal(done)}/{format_decimal(total)}",
-            }
-    return out
 
 
 @bp.post("/<int:audit_id>/answers/<code>")
@@ -302,13 +180,13 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
         errors = [e for field in form for e in field.errors]
         return jsonify(saved=False, problems=[str(e) for e in errors]), 422
     existing = data.answers.get(code)
-    if existing is not None and _unchanged(data, form, ind):
+    if existing is not None and unchanged(data, form, ind):
         # The same content again (a repeated event, or a copy restored after the save had
         # already reached us): nothing to store, and no false conflict with oneself.
         result = services.SaveResult(True, revision=existing.revision)
     else:
         try:
-            result = _save_one(audit, form, ind, data)
+            result = save_one(audit, form, ind, data)
         except Refused as error:
             return refusals.as_json(error, 409, {"saved": False, "problems": [error.message]})
     # The answers as they are now, evaluated once: by the save, or here when nothing was stored.
@@ -324,10 +202,10 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
     body: dict[str, Any] = {
         "saved": result.saved,
         "revision": result.revision,
-        "problems": _problem_texts(result.problems, ind),
-        "warnings": [_problem_text(p) for p in result.warnings],
+        "problems": problem_texts(result.problems, ind),
+        "warnings": [problem_text(p) for p in result.warnings],
         "statuses": statuses,
-        "progress": _progress(fresh),
+        "progress": progress(fresh),
     }
     if result.conflict is not None:
         body["conflict"] = {

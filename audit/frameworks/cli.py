@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from audit import transactions
 from audit.frameworks import services, spec
+from audit.refusals import Refused
 
 framework_group = AppGroup("framework", help="Framework files: validate and load.")
 
@@ -38,16 +40,15 @@ def validate_command(path: str) -> None:
 
 @framework_group.command("load")
 @click.argument("path", type=click.Path(exists=True))
+@transactions.command
 def load_command(path: str) -> None:
     """Load a framework version (idempotent; changed content becomes a new version)."""
     try:
         result = services.load(path)
-    except services.FrameworkInvalid as error:
-        for problem in error.problems:
+    except Refused as error:
+        for problem in error.params.get("problems", []):
             click.echo(str(problem))
-        raise click.ClickException(
-            f"{len(error.problems)} problem(s): nothing was loaded"
-        ) from error
+        raise click.ClickException(error.message) from error
     version = result.version
     if result.created:
         click.echo(f"Loaded {version.code} {version.label} ({len(version.indicators)} indicators).")

@@ -16,17 +16,10 @@ from audit.frameworks.models import (
     LinkStrength,
 )
 from audit.paths import SHIPPED_FRAMEWORKS
+from audit.refusals import Refused
 
 #: The framework versions shipped with WPS Audit.
 SHIPPED = SHIPPED_FRAMEWORKS
-
-
-class FrameworkInvalid(Exception):
-    """The file has validation problems; nothing was loaded."""
-
-    def __init__(self, problems: list[spec.FileProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -42,7 +35,8 @@ def load(path: str | Path) -> LoadResult:
     the same version label) becomes a new version, and published versions stay as they were."""
     framework, problems = spec.read(path)
     if framework is None or problems:
-        raise FrameworkInvalid(problems)
+        # The problems travel with the refusal: the command prints each with its file and place.
+        raise Refused("framework_invalid", count=len(problems), problems=problems)
     existing = db.session.scalar(
         select(FrameworkVersion).where(FrameworkVersion.checksum == framework.checksum)
     )
@@ -86,7 +80,7 @@ def load(path: str | Path) -> LoadResult:
         ]
         version.indicators.append(row)
     db.session.add(version)
-    db.session.commit()
+    db.session.flush()
     return LoadResult(version, created=True)
 
 

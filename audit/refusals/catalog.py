@@ -89,6 +89,8 @@ MESSAGES: dict[str, LazyString] = {
     "choose_from_list": _l("Choose an entry from the list."),
     "role_held": _l("The user already holds this role there."),
     "last_admin": _l("The last administrator cannot be removed."),
+    # frameworks
+    "framework_invalid": _l("The framework file has %(count)s problems: nothing was loaded."),
     # organisations
     "record_conflict": _l("That conflicts with an existing record (a name or code is taken)."),
     "country_taken": _l("A country with this code or name already exists."),

@@ -62,7 +62,7 @@ NO_BAND_FILL = "#4a5560"
 SERIES = "#1f4e79"
 
 #: The band thresholds drawn as grid lines / rings.
-GRID_STEPS = (40, 60, 80)
+GRID_STEPS = spec.DEFAULT_THRESHOLDS
 SCALE_MIN = 0
 SCALE_MAX = 100
 

@@ -12,6 +12,7 @@ from audit.accounts.models import Role
 from audit.extensions import db
 from audit.frameworks import services, spec
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion, IndicatorLink
+from audit.refusals import Refused
 from audit.transactions import unit_of_work
 from tests.conftest import make_app, row_count
 
@@ -103,9 +104,10 @@ def test_a_changed_file_becomes_a_new_version_and_the_old_one_is_untouched(app, 
 def test_an_invalid_file_loads_nothing(app, tmp_path):
     broken = _changed_copy(tmp_path)
     (broken / "framework.yaml").write_text("format: 1\ncode: [unclosed\n", encoding="utf-8")
-    with app.app_context(), pytest.raises(services.FrameworkInvalid) as error:
+    with app.app_context(), pytest.raises(Refused) as error:
         services.load(broken)
-    assert error.value.problems
+    assert error.value.key == "framework_invalid"
+    assert error.value.params["problems"]
     assert row_count(app, "framework_versions") == 0
 
 

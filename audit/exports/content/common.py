@@ -57,7 +57,9 @@ def bands(fw: spec.Framework) -> Sequence[spec.Band]:
 
 def thresholds(fw: spec.Framework) -> tuple[float, float, float]:
     mins = {band.level: band.min for band in bands(fw)}
-    return (mins.get("approaches", 40), mins.get("meets", 60), mins.get("exceeds", 80))
+    default = dict(zip(spec.LEVELS[1:], spec.DEFAULT_THRESHOLDS, strict=True))
+    approaches, meets, exceeds = (mins.get(level, default[level]) for level in spec.LEVELS[1:])
+    return approaches, meets, exceeds
 
 
 def typed_value(ind: spec.Indicator | None, value: object) -> xlsx.Value:

@@ -28,6 +28,7 @@ from audit.exports.xlsx.book import (
     write_readme,
     write_text,
 )
+from audit.frameworks.spec import DEFAULT_THRESHOLDS
 from audit.scoring.disclosure import (
     DEFAULT_K,
     MIN_UNITS,
@@ -110,7 +111,7 @@ class DonorSummary:
     groups: Sequence[str] = ()
     k: int = DEFAULT_K
     min_units: int = MIN_UNITS
-    band_thresholds: tuple[float, float, float] = (40, 60, 80)
+    band_thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------------- sheets

@@ -26,6 +26,7 @@ from audit.exports.xlsx.book import (
     write_text,
     write_value,
 )
+from audit.frameworks.spec import DEFAULT_THRESHOLDS
 
 # --------------------------------------------------------------------------- data
 
@@ -78,7 +79,7 @@ class UnitScorecardBook:
     recommendations: Sequence[ScoreRow]
     indicators: Sequence[IndicatorRow]
     previous_cycle: str | None = None
-    band_thresholds: tuple[float, float, float] = (40, 60, 80)
+    band_thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------------- sheets

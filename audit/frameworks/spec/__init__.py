@@ -24,6 +24,7 @@ from audit.frameworks.spec.loading import Source, load_source
 from audit.frameworks.spec.model import (
     DEFAULT_FRAMEWORK_BANDS,
     DEFAULT_TARGET_BANDS,
+    DEFAULT_THRESHOLDS,
     Band,
     Cluster,
     Domain,
@@ -55,6 +56,7 @@ __all__ = [
     "DEFAULT_FRAMEWORK_BANDS",
     "DEFAULT_TARGET_BANDS",
     "DEFAULT_TEXT_MAX_LENGTH",
+    "DEFAULT_THRESHOLDS",
     "EVIDENCE",
     "FORMAT",
     "LANGUAGES",

@@ -41,6 +41,8 @@ DEFAULT_FRAMEWORK_BANDS = (
     Band("meets", 60),
     Band("exceeds", 80),
 )
+#: Where the default bands above "missing" begin (chart grid lines, workbook colour rules).
+DEFAULT_THRESHOLDS: tuple[float, ...] = tuple(band.min for band in DEFAULT_FRAMEWORK_BANDS[1:])
 #: Bands against percent of target achieved when an indicator has a target but no bands.
 DEFAULT_TARGET_BANDS = (
     Band("missing", 0),

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from audit.frameworks import expr
+from config import LANGUAGES as CONFIG_LANGUAGES
 
 FORMAT = 1
-LANGUAGES = ("en", "ar", "fr", "es")
+LANGUAGES = CONFIG_LANGUAGES  # every text in every language of the interface
 ANSWER_TYPES = (
     "yes_no",
     "no_partly_yes",

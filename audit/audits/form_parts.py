@@ -1,0 +1,149 @@
+"""The pieces of the audit pages that read and save the domain forms: initial values, which
+answers changed, saving them, problems as sentences, and the progress the domain menu shows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask import abort
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from audit.audits import services, values
+from audit.audits.models import Audit
+from audit.frameworks import spec
+from audit.i18n import pick
+from audit.refusals import Refused, message
+from forms.audits import COLUMNS, raw_answer
+
+
+def problem_text(problem: values.Problem, ind: spec.Indicator | None = None) -> str:
+    """A problem as a sentence; a sex-table cell problem names its row and column."""
+    params = dict(problem.params)
+    rule = params.pop("rule", None)
+    if isinstance(rule, spec.Rule):
+        return pick(rule.message)
+    text = message(problem.code, **params)
+    if ind is not None and problem.part and "." in problem.part:
+        row_code, column = problem.part.split(".", 1)
+        row = next((r for r in ind.rows if r.code == row_code), None)
+        if row is not None and column in COLUMNS:
+            return f"{pick(row.label)} · {COLUMNS[column]}: {text}"
+    return text
+
+
+def problem_texts(problems: Sequence[values.Problem], ind: spec.Indicator) -> list[str]:
+    """Problems as sentences; a table that is only partly filled in gets one message, not one
+    per empty cell (it is what a person sees while still typing)."""
+    if problems and all(p.code == "cell_required" for p in problems):
+        return [message("table_incomplete", count=len(problems))]
+    return [problem_text(p, ind) for p in problems]
+
+
+def domain_or_404(data: services.AuditData, code: str) -> spec.Domain:
+    try:
+        return data.framework.domain(code)
+    except KeyError:
+        abort(404)
+
+
+def initial(data: services.AuditData, indicators: list[spec.Indicator]) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for ind in indicators:
+        answer = data.answers.get(ind.code)
+        initial[ind.code] = values.to_input(ind, answer.value if answer else None)
+        initial[f"{ind.code}__na"] = bool(answer and answer.not_applicable)
+        initial[f"{ind.code}__reason"] = (answer.na_reason or "") if answer else ""
+        initial[f"{ind.code}__rev"] = str(answer.revision if answer else 0)
+        if ind.type == "amount":
+            initial[f"{ind.code}__currency"] = (answer.currency or "") if answer else ""
+    return initial
+
+
+def save_one(
+    audit: Audit, form: Any, ind: spec.Indicator, data: services.AuditData | None = None
+) -> services.SaveResult:
+    revision_text = form[f"{ind.code}__rev"].data or "0"
+    # isdecimal() alone accepts digits int() refuses ("²"); anything odd counts as a conflict.
+    base = int(revision_text) if revision_text.isdecimal() and len(revision_text) < 10 else -1
+    currency = form[f"{ind.code}__currency"].data if ind.type == "amount" else ""
+    return services.save_answer(
+        current_user,
+        audit,
+        ind.code,
+        raw_answer(form, ind),
+        base_revision=base or None,
+        not_applicable=bool(form[f"{ind.code}__na"].data),
+        na_reason=form[f"{ind.code}__reason"].data or "",
+        currency=currency or "",
+        data=data,
+    )
+
+
+def unchanged(data: services.AuditData, form: Any, ind: spec.Indicator) -> bool:
+    answer = data.answers.get(ind.code)
+    stored = values.to_input(ind, answer.value if answer else None)
+    same_value = raw_answer(form, ind) == stored or (
+        ind.type == "multi_choice" and sorted(raw_answer(form, ind)) == sorted(stored or [])
+    )
+    same_na = bool(form[f"{ind.code}__na"].data) == bool(answer and answer.not_applicable)
+    same_reason = (form[f"{ind.code}__reason"].data or "") == (
+        (answer.na_reason or "") if answer else ""
+    )
+    same_currency = ind.type != "amount" or (form[f"{ind.code}__currency"].data or "").upper() == (
+        (answer.currency or "") if answer else ""
+    )
+    return same_value and same_na and same_reason and same_currency
+
+
+def save_form(
+    audit: Audit, data: services.AuditData, form: Any, shown: Sequence[spec.Indicator]
+) -> int:
+    """Save every changed answer of a domain form; give how many were not saved."""
+    failed = 0
+    for ind in shown:
+        if ind.type == "percentage" or unchanged(data, form, ind):
+            continue
+        try:
+            result = save_one(audit, form, ind)
+        except Refused as error:
+            # Refused before this answer changed anything: the answers saved before it in the
+            # same form stay, so the transaction is not rolled back here.
+            form[ind.code].errors = [error.message]
+            failed += 1
+            continue
+        if not result.saved:
+            failed += 1
+            form[ind.code].errors = problem_texts(result.problems, ind)
+            if result.conflict is not None:
+                form[f"{ind.code}__rev"].data = str(result.conflict["revision"])
+    return failed
+
+
+def changed_since_submission(audit: Audit) -> set[int]:
+    """Indicator ids whose answers changed since the audit was last returned (for reviewers)."""
+    entries = services.history(audit)
+    changed: set[int] = set()
+    for entry in entries:  # newest first
+        if entry.action == "audit.returned":
+            break
+        if entry.action == "answer.saved" and entry.indicator_id is not None:
+            changed.add(entry.indicator_id)
+    return changed if any(e.action == "audit.returned" for e in entries) else set()
+
+
+def progress(data: services.AuditData) -> dict[str, dict[str, object]]:
+    """Answered questions per domain, as the domain menu shows them (updated after a save)."""
+    out: dict[str, dict[str, object]] = {}
+    for domain in data.framework.domains:
+        done, total = data.progress(domain)
+        if total:
+            out[domain.code] = {
+                "done": done,
+                "total": total,
+                "label": _("%(done)d of %(total)d answered", done=done, total=total),
+                "count": f"{format_decimal(done)}/{format_decimal(total)}",
+            }
+    return out
