@@ -80,27 +80,19 @@ def add_evidence_file(
     temporary = target.with_suffix(".part")
     temporary.write_bytes(content)
     temporary.replace(target)  # never a half-written file under the served name
-    evidence = Evidence(
-        audit_id=audit.id,
-        indicator_id=indicator_rows(audit.cycle.framework_version)[code].id,
+    digest = hashlib.sha256(content).hexdigest()
+    return _attach(
+        user,
+        audit,
+        code,
+        {"file": name, "sha256": digest},
         kind=EvidenceKind.FILE,
         filename=name,
         stored_name=stored,
         content_type=content_type,
         size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by_id=user.id,
+        sha256=digest,
     )
-    db.session.add(evidence)
-    db.session.flush()
-    log.write(
-        audit,
-        user,
-        "evidence.added",
-        indicator_id=evidence.indicator_id,
-        new={"file": name, "sha256": evidence.sha256},
-    )
-    return evidence
 
 
 def add_evidence_reference(user: User, audit: Audit, code: str, reference: str) -> Evidence:
@@ -112,22 +104,29 @@ def add_evidence_reference(user: User, audit: Audit, code: str, reference: str) 
         raise Refused("reference_required", "reference")
     if len(reference) > 500:
         raise Refused("too_long", "reference", max=500)
+    return _attach(
+        user,
+        audit,
+        code,
+        {"reference": reference},
+        kind=EvidenceKind.REFERENCE,
+        reference=reference,
+    )
+
+
+def _attach(
+    user: User, audit: Audit, code: str, logged: dict[str, object], **fields: object
+) -> Evidence:
+    """Store the evidence on the question and log it."""
     evidence = Evidence(
         audit_id=audit.id,
         indicator_id=indicator_rows(audit.cycle.framework_version)[code].id,
-        kind=EvidenceKind.REFERENCE,
-        reference=reference,
         uploaded_by_id=user.id,
+        **fields,
     )
     db.session.add(evidence)
     db.session.flush()
-    log.write(
-        audit,
-        user,
-        "evidence.added",
-        indicator_id=evidence.indicator_id,
-        new={"reference": reference},
-    )
+    log.write(audit, user, "evidence.added", indicator_id=evidence.indicator_id, new=logged)
     return evidence
 
 
