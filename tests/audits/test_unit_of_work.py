@@ -259,7 +259,7 @@ def test_a_task_is_one_unit_of_work(small_world: World) -> None:
     world = small_world
     celery = world.app.extensions["celery"]
 
-    @celery.task(name="tests.rename_then_fail", bind=True)
+    @celery.task(name="tests.rename_then_fail", bind=True, shared=False)
     def rename_then_fail(self: Any, user_id: int, fail: bool) -> None:
         db.session.get(User, user_id).name = "Renamed by a task"
         db.session.flush()
