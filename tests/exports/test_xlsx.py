@@ -425,6 +425,32 @@ def test_injection_payloads_stay_plain_strings(tmp_path: Path) -> None:
     assert not ws._hyperlinks
 
 
+def _quoted_as_excel_would(value: object, quoted: bool) -> None:
+    """Text that Excel would turn into a formula after an edit carries the quote prefix; other
+    text does not (it would show a stray apostrophe when copied)."""
+    risky = isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+    assert quoted is risky, value
+
+
+def test_formula_like_text_gets_excels_quote_prefix(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.xlsx"
+    write_full_data(str(path), answers(list(PAYLOADS)), {}, False)
+    ws = read(path)["Answers"]
+    for row, payload in enumerate(PAYLOADS, start=2):
+        _quoted_as_excel_would(payload, ws.cell(row=row, column=10).quotePrefix)
+    base = donor_summary()
+    data = DonorSummary(
+        **{
+            **base.__dict__,
+            "domains": [DomainMean("GP", p, 50.0, 5, "approaches") for p in PAYLOADS],
+        }
+    )
+    donor_path = tmp_path / "donor-quoted.xlsx"
+    write_donor_summary(str(donor_path), data)
+    for ws_row in read(donor_path)["Domains"].iter_rows(min_row=2):
+        _quoted_as_excel_would(text(ws_row[1].value), ws_row[1].quotePrefix)
+
+
 def test_injection_payloads_in_every_workbook(tmp_path: Path) -> None:
     """Titles, labels and group names typed by users stay text in the summaries too."""
     base = donor_summary()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import IO, Any, TypeVar
 
@@ -103,7 +104,16 @@ _BAND_COLOURS = {
 }
 
 Value = str | float | int | date | datetime | None
+
+#: Text starting with one of these is what Excel would read as a formula once someone edits the
+#: cell and presses Enter. Such text gets Excel's quote prefix ('), which keeps it text for good
+#: (OWASP's list for spreadsheet injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _T = TypeVar("_T")
+
+
+#: The book each sheet belongs to (write_text needs the book's formats).
+_OWNERS: weakref.WeakKeyDictionary[Worksheet, Book] = weakref.WeakKeyDictionary()
 
 
 class Book:
@@ -127,7 +137,10 @@ class Book:
         self.labels = labels
         self.rtl = rtl
         self._sheet_names: set[str] = set()
-        add = self.wb.add_format
+        #: Each format's properties, so that its quote-prefixed twin can be made when needed.
+        self._props: dict[int, dict[str, Any]] = {}
+        self._quoted: dict[int, Any] = {}
+        add = self._add_format
         self.title = add({"bold": True, "font_size": 14})
         self.bold = add({"bold": True})
         self.header = add(
@@ -144,6 +157,32 @@ class Book:
         self.bands = {band: add({"bg_color": colour}) for band, colour in _BAND_COLOURS.items()}
         self.no_fill = add({})
 
+    def _add_format(self, props: dict[str, Any]) -> Any:
+        fmt = self.wb.add_format(props)
+        self._props[id(fmt)] = props
+        return fmt
+
+    def quoted(self, fmt: Any = None) -> Any:
+        """The same format with Excel's quote prefix (made once per format)."""
+        key = id(fmt)
+        if key not in self._quoted:
+            props = self._props.get(key, {}) if fmt is not None else {}
+            self._quoted[key] = self.wb.add_format({**props, "quote_prefix": True})
+        return self._quoted[key]
+
+    def text_writer(self, ws: Worksheet) -> Callable[..., None]:
+        """`write(row, col, text, fmt=None)` for this sheet: always a string, quote-prefixed when
+        it starts like a formula."""
+        write_string, quoted = ws.write_string, self.quoted
+
+        def write(row: int, col: int, text: str, fmt: Any = None) -> None:
+            if text[:1] in FORMULA_STARTS:
+                write_string(row, col, text, quoted(fmt))
+            else:
+                write_string(row, col, text, fmt)
+
+        return write
+
     def label(self, key: str) -> str:
         return self.labels.get(key) or DEFAULT_LABELS.get(key, key)
 
@@ -152,6 +191,7 @@ class Book:
 
     def sheet(self, key: str) -> Worksheet:
         ws = self.wb.add_worksheet(self._sheet_name(self.label(key)))
+        _OWNERS[ws] = self
         if self.rtl:
             ws.right_to_left()
         return ws
@@ -177,9 +217,10 @@ def coerce(cls: type[_T], item: Any) -> _T:
 
 
 def write_text(ws: Worksheet, row: int, col: int, value: object, fmt: Any = None) -> None:
-    """Write text as text (never a formula, link or number); None or "" leaves the cell empty."""
+    """Write text as text (never a formula, link or number, now or after an edit in Excel);
+    None or "" leaves the cell empty."""
     if value is not None and value != "":
-        ws.write_string(row, col, str(value), fmt)
+        _OWNERS[ws].text_writer(ws)(row, col, str(value), fmt)
 
 
 def write_number(ws: Worksheet, row: int, col: int, value: float | None, fmt: Any = None) -> None:
@@ -202,7 +243,7 @@ def write_value(book: Book, ws: Worksheet, row: int, col: int, value: Value) -> 
     if value is None:
         return
     if isinstance(value, str):
-        ws.write_string(row, col, value)
+        write_text(ws, row, col, value)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value)
     elif isinstance(value, int | float):
@@ -213,7 +254,7 @@ def write_value(book: Book, ws: Worksheet, row: int, col: int, value: Value) -> 
     elif isinstance(value, date):
         ws.write_datetime(row, col, value, book.date)
     else:
-        ws.write_string(row, col, str(value))
+        write_text(ws, row, col, str(value))
 
 
 def write_headers(

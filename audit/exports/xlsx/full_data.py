@@ -76,14 +76,14 @@ def write_full_data(
     written = 0
     try:
         ws, row = _answers_sheet(book), 1
-        write_string = ws.write_string
+        write_string = book.text_writer(ws)
         write_number = ws.write_number
         score_format = book.fraction
         for answer in rows:
             if row == MAX_ROWS:
                 finish_table(ws, 0, row - 1, len(FULL_DATA_COLUMNS) - 1)
                 ws, row = _answers_sheet(book), 1
-                write_string = ws.write_string
+                write_string = book.text_writer(ws)
                 write_number = ws.write_number
             audit_id = answer.audit_id
             if type(audit_id) is int:
