@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from audit.accounts.labels import ROLE_LABELS
 from audit.accounts.models import Role
@@ -66,3 +67,10 @@ def index() -> str:
         type_labels=UNIT_TYPE_LABELS,
         kind_labels=KIND_LABELS,
     )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site icon at the address browsers ask for by themselves (public, like static files)."""
+    folder = f"{current_app.static_folder}/img"
+    return send_from_directory(folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")
