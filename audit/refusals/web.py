@@ -8,6 +8,7 @@ changed before it refused is undone before anything is shown.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, request
 from flask_wtf import FlaskForm
@@ -58,6 +59,9 @@ def init_app(app: Flask) -> None:
         if request.accept_mimetypes.best == "application/json" or request.is_json:
             return as_json(error)
         as_flash(error)
-        target = request.referrer or "/"
-        same_site = target.startswith(request.host_url) or target.startswith("/")
-        return redirect(target if same_site else "/")
+        target = urlsplit(request.referrer or "/")
+        same_site = target.netloc in ("", request.host) and target.scheme in ("", "http", "https")
+        path = (
+            target.path if target.path.startswith("/") and not target.path.startswith("//") else "/"
+        )
+        return redirect(path if same_site else "/")
