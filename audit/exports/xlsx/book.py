@@ -326,3 +326,34 @@ def write_mean(
         ws.write_string(row, col, book.label("withheld"), book.withheld)
     else:
         write_number(ws, row, col, mean, book.score)
+
+
+def domain_bars(
+    book: Book,
+    ws: Worksheet,
+    series_label: str,
+    rows: tuple[int, int],
+    columns: tuple[int, int],
+    at: tuple[int, int],
+    *,
+    rtl: bool,
+) -> None:
+    """A native bar chart of domain scores (0-100) drawn from this sheet's table: `rows` first
+    and last, `columns` of the names and the scores, placed with its top-left cell at `at`."""
+    name = ws.get_name()
+    (first, last), (names, scores) = rows, columns
+    bars = book.wb.add_chart({"type": "bar"})
+    bars.add_series(
+        {
+            "name": book.label(series_label),
+            "categories": [name, first, names, last, names],
+            "values": [name, first, scores, last, scores],
+            "fill": {"color": "#2F5597"},
+            "data_labels": {"value": True, "num_format": "0"},
+        }
+    )
+    bars.set_title({"name": book.label("chart_domains")})
+    bars.set_x_axis({"min": 0, "max": 100, "reverse": rtl})
+    bars.set_y_axis({"reverse": True})
+    bars.set_legend({"none": True})
+    ws.insert_chart(at[0], at[1], bars, {"x_scale": 1.2, "y_scale": 1.3})

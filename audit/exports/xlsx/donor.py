@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from audit.exports.xlsx.book import (
     Book,
     coerce,
+    domain_bars,
     finish_table,
     traffic_lights,
     write_headers,
@@ -183,21 +184,7 @@ def _summary_charts(book: Book, ws: Worksheet, top: int, data: DonorSummary) -> 
     chart_row = top + max(len(data.domains), len(data.trend)) + 2
     if data.domains:
         last = top + len(data.domains)
-        bars = book.wb.add_chart({"type": "bar"})
-        bars.add_series(
-            {
-                "name": book.label("mean"),
-                "categories": [name, top + 1, 0, last, 0],
-                "values": [name, top + 1, 1, last, 1],
-                "fill": {"color": "#2F5597"},
-                "data_labels": {"value": True, "num_format": "0"},
-            }
-        )
-        bars.set_title({"name": book.label("chart_domains")})
-        bars.set_x_axis({"min": 0, "max": 100, "reverse": data.rtl})
-        bars.set_y_axis({"reverse": True})
-        bars.set_legend({"none": True})
-        ws.insert_chart(chart_row, 0, bars, {"x_scale": 1.2, "y_scale": 1.3})
+        domain_bars(book, ws, "mean", (top + 1, last), (0, 1), (chart_row, 0), rtl=data.rtl)
     if data.trend:
         last = top + len(data.trend)
         line = book.wb.add_chart({"type": "line"})

@@ -18,6 +18,7 @@ from audit.exports.xlsx.book import (
     Book,
     Value,
     coerce,
+    domain_bars,
     finish_table,
     traffic_lights,
     write_headers,
@@ -138,7 +139,6 @@ def _score_rows(book: Book, ws: Worksheet, start: int, rows: Sequence[ScoreRow])
 
 def _unit_scores(book: Book, data: UnitScorecardBook) -> None:
     ws = book.sheet("sheet_scorecard")
-    name = ws.get_name()
     write_headers(book, ws, 0, _SCORE_KEYS, _SCORE_WIDTHS)
     overall = ScoreRow(
         data.overall.code or "",
@@ -154,21 +154,7 @@ def _unit_scores(book: Book, data: UnitScorecardBook) -> None:
     finish_table(ws, 0, max(last, 1), len(_SCORE_KEYS) - 1)
     traffic_lights(book, ws, (1, 2, max(last, 1), 2), data.band_thresholds)
     if data.domains:
-        bars = book.wb.add_chart({"type": "bar"})
-        bars.add_series(
-            {
-                "name": book.label("score"),
-                "categories": [name, 2, 1, last, 1],
-                "values": [name, 2, 2, last, 2],
-                "fill": {"color": "#2F5597"},
-                "data_labels": {"value": True, "num_format": "0"},
-            }
-        )
-        bars.set_title({"name": book.label("chart_domains")})
-        bars.set_x_axis({"min": 0, "max": 100, "reverse": data.rtl})
-        bars.set_y_axis({"reverse": True})
-        bars.set_legend({"none": True})
-        ws.insert_chart(last + 2, 1, bars, {"x_scale": 1.2, "y_scale": 1.3})
+        domain_bars(book, ws, "score", (2, last), (1, 2), (last + 2, 1), rtl=data.rtl)
 
 
 def _unit_benchmark(book: Book, data: UnitScorecardBook) -> None:
