@@ -1,4 +1,4 @@
-"""Forms for opening and closing audit cycles."""
+"""Forms for opening, filling and closing audit cycles."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from forms.base import BaseForm
 
 
 class UnitChoicesField(SelectMultipleField):
-    """Several units as checkboxes; anything not offered is "Not a valid choice."."""
+    """Several units (or institutions) as checkboxes; anything not offered is "Not a valid
+    choice."."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -49,6 +50,7 @@ class CycleForm(BaseForm):
     unit_ids = UnitChoicesField(
         _l("Units"), coerce=int, description=_l("Each unit chosen gets one audit in this cycle.")
     )
+    institution_ids = UnitChoicesField(_l("Every unit of the institution"), coerce=int)
 
     def validate_closes_on(self, field: Field) -> None:
         """The cycle cannot close before it opens."""
@@ -56,5 +58,16 @@ class CycleForm(BaseForm):
             raise ValidationError(_l("The closing date cannot be before the opening date."))
 
 
+class AddUnitsForm(BaseForm):
+    """An administrator adds units to an open cycle."""
+
+    unit_ids = UnitChoicesField(
+        _l("Units to add"),
+        coerce=int,
+        description=_l("Each unit chosen gets one audit in this cycle, as if it had been there."),
+    )
+    institution_ids = UnitChoicesField(_l("Every unit of the institution"), coerce=int)
+
+
 class CloseCycleForm(BaseForm):
-    """Close a cycle (a button: only the CSRF token)."""
+    """Close a cycle, or take a unit out of it (a button: only the CSRF token)."""

@@ -1,10 +1,10 @@
-"""Administrators open and close audit cycles."""
+"""Administrators open audit cycles, add units to them or take units out, and close them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -15,16 +15,26 @@ from audit.access.roles import admin_required
 from audit.audits import services
 from audit.audits.messages import CYCLE_STATUS_LABELS, STATE_LABELS
 from audit.audits.models import Audit, AuditCycle, AuditState, CycleStatus
+from audit.audits.unit_groups import (
+    UnitGroup,
+    chosen_units,
+    institution_choices,
+    last_cycle,
+    unit_choices,
+    unit_groups,
+    units_of,
+)
 from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks.models import FrameworkVersion
 from audit.i18n import pick
-from audit.orgs.models import Country, Institution, Unit
+from audit.orgs.models import Institution, Unit
 from audit.refusals import Refused, message
 from audit.refusals import web as refusals
-from forms.cycles import CloseCycleForm, CycleForm
+from forms.cycles import AddUnitsForm, CloseCycleForm, CycleForm
 
 bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
+
 
 @bp.get("/")
 @admin_required
@@ -56,22 +66,14 @@ def index() -> str:
     )
 
 
-def _unit_choices() -> dict[str, list[tuple[int, str, dict[str, str]]]]:
-    """Active units grouped by institution, each tree in order, with its depth for indenting."""
-    units = db.session.scalars(
-        select(Unit)
-        .join(Unit.institution)
-        .join(Institution.country)
-        .options(contains_eager(Unit.institution).contains_eager(Institution.country))
-        .where(Unit.active.is_(True))
-        .order_by(Country.name, Institution.name, Institution.id, Unit.path)
-    )
-    groups: dict[str, list[tuple[int, str, dict[str, str]]]] = {}
-    for unit in units:
-        group = f"{unit.institution.name} ({unit.institution.country.name})"
-        depth = str(min(unit.depth, 4))
-        groups.setdefault(group, []).append((unit.id, unit.name, {"data-depth": depth}))
-    return groups
+def _picker(form: CycleForm | AddUnitsForm, groups: list[UnitGroup]) -> None:
+    """Offer the groups' units and institutions as the form's choices."""
+    form.unit_ids.choices = unit_choices(groups)
+    form.institution_ids.choices = institution_choices(groups)
+
+
+def _picked(form: CycleForm | AddUnitsForm, groups: list[UnitGroup]) -> list[int]:
+    return chosen_units(groups, form.unit_ids.data or [], form.institution_ids.data or [])
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -82,7 +84,13 @@ def new() -> str | Response:
     form.framework_version_id.choices = [
         (v.id, f"{pick(v.title)} {v.label}") for v in frameworks.versions()
     ]
-    form.unit_ids.choices = _unit_choices()
+    groups = unit_groups()
+    _picker(form, groups)
+    last = last_cycle()
+    last_units = units_of(last) if last is not None else []
+    if request.method == "GET" and last is not None and request.args.get("units_from"):
+        offered = {unit_id for unit_id, _label in form.unit_ids.choices}
+        form.unit_ids.data = [u for u in last_units if u in offered]
     if form.validate_on_submit():
         try:
             services.open_cycle(
@@ -91,14 +99,90 @@ def new() -> str | Response:
                 framework_version_id=form.framework_version_id.data or 0,
                 opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data,
-                unit_ids=form.unit_ids.data or [],
+                unit_ids=_picked(form, groups),
             )
         except Refused as error:
             refusals.on_form(error, form)
         else:
             flash(_("The audit cycle has been opened."), "success")
             return redirect(url_for("cycles.index"))
-    return render_template("audits/cycle_form.html", form=form)
+    return render_template(
+        "audits/cycle_form.html", form=form, groups=groups, last=last, last_units=last_units
+    )
+
+
+@bp.get("/<int:cycle_id>")
+@admin_required
+def show(cycle_id: int) -> str:
+    """One cycle: its units with the state of their audits; units can be added or taken out."""
+    cycle = db.get_or_404(AuditCycle, cycle_id)
+    return _show(cycle, AddUnitsForm(formdata=None))
+
+
+def _show(cycle: AuditCycle, form: AddUnitsForm, groups: list[UnitGroup] | None = None) -> str:
+    if groups is None:
+        groups = unit_groups(leave_out_cycle=cycle.id)
+        _picker(form, groups)
+    audits = db.session.scalars(
+        select(Audit)
+        .join(Audit.unit)
+        .join(Unit.institution)
+        .options(contains_eager(Audit.unit).contains_eager(Unit.institution))
+        .where(Audit.cycle_id == cycle.id)
+        .order_by(Institution.name, Institution.id, Unit.path)
+    ).all()
+    return render_template(
+        "audits/cycle.html",
+        cycle=cycle,
+        audits=audits,
+        form=form,
+        groups=groups,
+        button_form=CloseCycleForm(),
+        state_labels=STATE_LABELS,
+        status_labels=CYCLE_STATUS_LABELS,
+        AuditState=AuditState,
+        CycleStatus=CycleStatus,
+    )
+
+
+@bp.post("/<int:cycle_id>/units")
+@admin_required
+def add_units(cycle_id: int) -> str | Response:
+    """Add units to an open cycle: each gets its audit now, in this request's transaction."""
+    cycle = db.get_or_404(AuditCycle, cycle_id)
+    form = AddUnitsForm()
+    groups = unit_groups(leave_out_cycle=cycle.id)
+    _picker(form, groups)
+    if form.validate_on_submit():
+        try:
+            added = services.add_units(current_user, cycle, _picked(form, groups))
+        except Refused as error:
+            refusals.on_form(error, form)
+        else:
+            names = ", ".join(audit.unit.name for audit in added)
+            flash(_("Units added to the cycle: %(names)s.", names=names), "success")
+            return redirect(url_for("cycles.show", cycle_id=cycle.id))
+    return _show(cycle, form, groups)
+
+
+@bp.post("/<int:cycle_id>/audits/<int:audit_id>/remove")
+@admin_required
+def remove_audit(cycle_id: int, audit_id: int) -> Response:
+    """Take a unit out of an open cycle, if its audit has not started."""
+    audit = db.get_or_404(Audit, audit_id)
+    if audit.cycle_id != cycle_id:
+        abort(404)
+    name = audit.unit.name
+    if not CloseCycleForm().validate_on_submit():
+        flash(message("form_expired"), "error")
+    else:
+        try:
+            services.remove_audit(current_user, audit)
+        except Refused as error:
+            refusals.as_flash(error)
+        else:
+            flash(_("%(unit)s has been taken out of the cycle.", unit=name), "success")
+    return redirect(url_for("cycles.show", cycle_id=cycle_id))
 
 
 @bp.post("/<int:cycle_id>/close")

@@ -55,8 +55,10 @@ def index() -> str:
         if a.state is AuditState.SUBMITTED
         and Actor.ADVISER in services.actors_for(current_user, a.unit)
     ]
+    commands = [a.unit_id for a in current_user.assignments if a.role is Role.COMMANDER]
     return render_template(
         "home/index.html",
+        left_out=services.left_out(commands),
         my_audits=[(a, _progress(a)) for a in commanded],
         to_review=to_review,
         state_labels=STATE_LABELS,

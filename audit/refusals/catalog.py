@@ -27,6 +27,10 @@ MESSAGES: dict[str, LazyString] = {
     "cycle_dates": _l("The closing date cannot be before the opening date."),
     "unknown_framework": _l("Choose a framework version from the list."),
     "cycle_units": _l("Choose at least one unit from the list."),
+    "unit_in_cycle": _l("%(unit)s already has an audit in this cycle."),
+    "audit_started": _l(
+        "The audit of %(unit)s has already started, so the unit cannot be taken out of the cycle."
+    ),
     # submission and review
     "submission_blocked": _l(
         "The audit cannot be submitted yet. Answers that still need attention: %(count)s."

@@ -35,6 +35,7 @@ from audit.scoring.portfolio_parts import (
     chart,
     chosen_cycles,
     domain_label,
+    funded_unit_ids,
     ordered,
     require,
     sex_table,
@@ -181,7 +182,7 @@ def _donor_sex_tables(
 def donor() -> str:
     """Aggregates of the institutions and countries the donor funds, under disclosure rules."""
     require(Role.DONOR, Role.ADMIN)
-    cycles, cycle = chosen_cycles()
+    cycles, cycle = chosen_cycles(funded_unit_ids(current_user))
     rules = DisclosureRules()
     context: dict[str, Any] = {
         "cycles": cycles,

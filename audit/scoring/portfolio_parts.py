@@ -12,16 +12,20 @@ from flask import abort, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from audit.accounts.models import Role
-from audit.audits.models import AuditCycle, CycleStatus
+from audit.audits.models import Audit, AuditCycle, AuditState
+from audit.db import utcnow
 from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
 from audit.frameworks.models import FrameworkVersion
 from audit.i18n import pick, text_direction
+from audit.orgs.models import Institution, Unit
+from audit.orgs.queries import funded_institutions
 from audit.scoring import charts, disclosure, engine
+from audit.scoring.cycle_choice import CycleFacts, default_cycle
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,12 @@ def require(*roles: Role) -> None:
         abort(403)
 
 
-def chosen_cycles() -> tuple[list[AuditCycle], AuditCycle | None]:
-    """Every cycle (newest first) and the chosen one: ?cycle=ID, else the newest open, else the
-    newest."""
+def chosen_cycles(
+    units: Select[tuple[int]] | None = None,
+) -> tuple[list[AuditCycle], AuditCycle | None]:
+    """Every cycle (newest first) and the chosen one: ?cycle=ID, else the default of
+    :func:`audit.scoring.cycle_choice.default_cycle`, counting the validated audits of `units`
+    (a SELECT of unit ids: the reader's scope; None counts every unit)."""
     cycles = list(
         db.session.scalars(
             select(AuditCycle).order_by(AuditCycle.opens_on.desc(), AuditCycle.id.desc())
@@ -76,8 +83,23 @@ def chosen_cycles() -> tuple[list[AuditCycle], AuditCycle | None]:
         if chosen is None:
             abort(404)
         return cycles, chosen
-    newest_open = next((c for c in cycles if c.status is CycleStatus.OPEN), None)
-    return cycles, newest_open or (cycles[0] if cycles else None)
+    counted = select(Audit.cycle_id, func.count()).where(Audit.state == AuditState.VALIDATED)
+    if units is not None:
+        counted = counted.where(Audit.unit_id.in_(units))
+    validated = dict(db.session.execute(counted.group_by(Audit.cycle_id)).tuples().all())
+    facts = [CycleFacts(c.id, c.opens_on, c.closes_on, validated.get(c.id, 0)) for c in cycles]
+    default = default_cycle(facts, utcnow().date())
+    return cycles, next((c for c in cycles if c.id == default), None)
+
+
+def funded_unit_ids(user: Any) -> Select[tuple[int]]:
+    """A SELECT of the ids of the units of the institutions a donor funds (every unit for an
+    administrator): the scope whose validated audits choose the donor page's cycle."""
+    return select(Unit.id).where(
+        Unit.institution_id.in_(
+            funded_institutions(user).with_only_columns(Institution.id).order_by(None)
+        )
+    )
 
 
 def cached_framework(version_id: int, cache: dict[int, spec.Framework]) -> spec.Framework:

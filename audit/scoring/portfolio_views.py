@@ -149,13 +149,13 @@ def _sex_tables(cycle: AuditCycle, scope: Select[Any], fw: spec.Framework) -> li
 def index() -> str:
     """The adviser's portfolio scorecard over the units they may see."""
     require(Role.ADVISER, Role.ADMIN)
-    cycles, cycle = chosen_cycles()
+    scope = visible_unit_ids(current_user)
+    cycles, cycle = chosen_cycles(scope)
     context: dict[str, Any] = {"cycles": cycles, "cycle": cycle}
     if cycle is None:
         return render_template("scoring/portfolio.html", **context)
     cache: dict[int, spec.Framework] = {}
     fw = cached_framework(cycle.framework_version_id, cache)
-    scope = visible_unit_ids(current_user)
     units = _unit_lines(cycle, scope, fw)
     mean, scored = scoring.overall_rollup(cycle.id, scope)
     rollup = scoring.domain_rollup(cycle.id, scope)

@@ -10,7 +10,14 @@ form), `evidence`, `review` (submission, review, queries); `reading` and `checks
 
 from audit.audits.services.answers import SaveResult, save_answer
 from audit.audits.services.checks import clean_text
-from audit.audits.services.cycles import close_cycle, open_cycle
+from audit.audits.services.cycles import (
+    add_units,
+    audit_started,
+    close_cycle,
+    left_out,
+    open_cycle,
+    remove_audit,
+)
 from audit.audits.services.evidence import (
     add_evidence_file,
     add_evidence_reference,
@@ -47,7 +54,9 @@ __all__ = [
     "actors_for",
     "add_evidence_file",
     "add_evidence_reference",
+    "add_units",
     "audit_for",
+    "audit_started",
     "blocking",
     "clean_text",
     "close_cycle",
@@ -55,12 +64,14 @@ __all__ = [
     "framework_for",
     "history",
     "indicator_rows",
+    "left_out",
     "load_data",
     "open_cycle",
     "open_queries",
     "open_query",
     "override",
     "queries",
+    "remove_audit",
     "remove_evidence",
     "reopen",
     "reply",
