@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from audit.accounts import passwords
 from config import LANGUAGE_NAMES
 from forms.base import BaseForm
 
@@ -25,11 +29,17 @@ class PasswordChangeForm(BaseForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=128)]
     )
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)])
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=passwords.MAX_LENGTH)]
+    )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.new_password.description = passwords.rule()
 
 
 class LanguageForm(BaseForm):
@@ -46,18 +56,32 @@ class UserForm(BaseForm):
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validate_choice=True)
     enabled = BooleanField(_l("Account enabled"), default=True)
     password = PasswordField(
-        _l("Password"),
-        description=_l("Required for a new account; leave empty to keep the current password."),
-        validators=[Optional(), Length(max=128)],
+        _l("Password"), validators=[Optional(), Length(max=passwords.MAX_LENGTH)]
     )
+
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        more = (
+            _("Required for a new account.")
+            if new
+            else _("Leave it empty to keep the current password.")
+        )
+        self.password.description = f"{passwords.rule()} {more}"
 
 
 class AssignmentForm(BaseForm):
-    """An administrator gives a user a role over a scope."""
+    """An administrator gives a user a role over a scope (the role has no default: the view
+    offers "Choose a role" first, and only the scope fields of the chosen role count)."""
 
-    role = SelectField(_l("Role"), validators=[DataRequired()])
-    unit_id = SelectField(_l("Unit"), coerce=int, description=_l("For commanders and advisers."))
-    institution_id = SelectField(
-        _l("Institution"), coerce=int, description=_l("For advisers and donors.")
+    role = SelectField(
+        _l("Role"), validators=[DataRequired(message=_l("Choose a role."))], validate_choice=True
     )
-    country_id = SelectField(_l("Country"), coerce=int, description=_l("For donors."))
+    # The scope fields default to 0 ("—"): a field the page's script disabled because the chosen
+    # role does not use it is not sent, and counts as not chosen.
+    unit_id = SelectField(
+        _l("Unit"), coerce=int, default=0, description=_l("For commanders and advisers.")
+    )
+    institution_id = SelectField(
+        _l("Institution"), coerce=int, default=0, description=_l("For advisers and donors.")
+    )
+    country_id = SelectField(_l("Country"), coerce=int, default=0, description=_l("For donors."))

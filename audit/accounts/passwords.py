@@ -1,4 +1,5 @@
-"""Password hashing with argon2id; the cost comes from the app's configuration."""
+"""Password hashing with argon2id, and the password rule; the cost and the minimum length come
+from the app's configuration."""
 
 from __future__ import annotations
 
@@ -7,6 +8,25 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
+from flask_babel import gettext as _
+
+#: The longest password accepted (argon2 does not need a limit; a form does).
+MAX_LENGTH = 128
+
+
+def min_length() -> int:
+    """The shortest password accepted (setting PASSWORD_MIN_LENGTH)."""
+    return int(current_app.config["PASSWORD_MIN_LENGTH"])
+
+
+def rule() -> str:
+    """The password rule in the reader's language, as a form states it before it is broken."""
+    return _(
+        "At least %(min)d characters (at most %(max)d). A few unrelated words are easy to "
+        "remember and hard to guess.",
+        min=min_length(),
+        max=MAX_LENGTH,
+    )
 
 
 def _hasher() -> PasswordHasher:

@@ -11,7 +11,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from audit.accounts.models import Role, RoleAssignment, User, new_login_token
-from audit.accounts.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from audit.accounts.passwords import (
+    MAX_LENGTH,
+    dummy_verify,
+    hash_password,
+    min_length,
+    needs_rehash,
+    verify_password,
+)
 from audit.activity.services import record
 from audit.db import utcnow
 from audit.extensions import db
@@ -44,12 +51,12 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
-    """Refuse passwords that are too short or too long (long ones are allowed up to 128);
+    """Refuse passwords that are too short or too long (the rule of passwords.rule);
     `field` names the form field the password was typed into."""
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    minimum = min_length()
     if len(password) < minimum:
         raise Refused("password_too_short", field, n=minimum)
-    if len(password) > 128:
+    if len(password) > MAX_LENGTH:
         raise Refused("password_too_long", field)
 
 
@@ -121,15 +128,26 @@ def set_locale(user: User, locale: str | None) -> None:
 
 Scope = tuple[int | None, int | None, int | None]
 
+#: The scope fields each role is given over; a field a role does not use is ignored for it
+#: (the "Give a role" form shows only these, and the server drops the others).
+SCOPE_FIELDS: dict[Role, tuple[str, ...]] = {
+    Role.ADMIN: (),
+    Role.COMMANDER: ("unit_id",),
+    Role.ADVISER: ("unit_id", "institution_id"),
+    Role.DONOR: ("institution_id", "country_id"),
+}
+
 
 def _scope_for(
     role: Role, unit_id: int | None, institution_id: int | None, country_id: int | None
 ) -> Scope:
-    """The (unit, institution, country) a role is held over, refused when it does not fit."""
+    """The (unit, institution, country) a role is held over, refused when it does not fit;
+    the fields the role does not use are dropped."""
+    used = SCOPE_FIELDS[role]
     unit_id, institution_id, country_id = (
-        unit_id or None,
-        institution_id or None,
-        country_id or None,
+        (unit_id or None) if "unit_id" in used else None,
+        (institution_id or None) if "institution_id" in used else None,
+        (country_id or None) if "country_id" in used else None,
     )
     if role is Role.ADMIN:
         return None, None, None

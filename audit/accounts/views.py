@@ -126,7 +126,9 @@ def language() -> Response:
 
 def _assignment_form() -> AssignmentForm:
     form = AssignmentForm()
-    form.role.choices = [(role.value, str(ROLE_LABELS[role])) for role in Role]
+    form.role.choices = [("", _("Choose a role"))] + [
+        (role.value, str(ROLE_LABELS[role])) for role in Role
+    ]
     none = [(0, "—")]
     form.unit_id.choices = none + [
         (u.id, f"{u.institution.name} · {u.name}")
@@ -156,7 +158,7 @@ def users() -> str:
 @admin_required
 def user_new() -> str | Response:
     """Create an account."""
-    form = UserForm()
+    form = UserForm(new=True)
     if form.validate_on_submit():
         if not form.password.data:
             refusals.on_form(Refused("password_needed", "password"), form)
@@ -206,6 +208,7 @@ def user_edit(user_id: int) -> str | Response:
         user=user,
         assignment_form=_assignment_form(),
         role_labels=ROLE_LABELS,
+        scope_fields=services.SCOPE_FIELDS,
     )
 
 
@@ -229,6 +232,8 @@ def assignment_add(user_id: int) -> Response:
             refusals.as_flash(error)
         else:
             flash(_("The role has been given."), "success")
+    elif form.role.errors:
+        flash(_("Choose a role first, then where it is held."), "error")
     else:
         flash(_("Choose a role and its scope from the lists."), "error")
     return redirect(url_for("accounts.user_edit", user_id=user.id))

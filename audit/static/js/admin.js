@@ -46,7 +46,8 @@ const initRoleFields = (select) => {
   const fields = [...form.querySelectorAll("[data-for-roles]")];
   const show = () => {
     for (const field of fields) {
-      const used = field.dataset.forRoles.split(" ").includes(select.value);
+      const roles = field.dataset.forRoles.split(/\s+/).filter(Boolean);
+      const used = roles.includes(select.value);
       field.hidden = !used;
       for (const input of field.querySelectorAll("select, input")) input.disabled = !used;
     }
