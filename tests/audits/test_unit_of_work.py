@@ -158,6 +158,18 @@ PATHS: list[tuple[str, Callable[[World], World], str, Callable[[World], tuple[st
         ),
     ),
     (
+        "cycle add units",
+        lambda w: w,
+        "admin",
+        lambda w: (f"/admin/cycles/{w.cycle_id}/units", {"unit_ids": [str(w.org.hq)]}),
+    ),
+    (
+        "cycle remove unit",
+        lambda w: w,
+        "admin",
+        lambda w: (f"/admin/cycles/{w.cycle_id}/audits/{w.barracks_audit}/remove", {}),
+    ),
+    (
         "export request",
         _submitted,
         "commander",
