@@ -31,6 +31,7 @@ from audit.i18n import pick
 from audit.orgs.models import Institution, Unit
 from audit.refusals import Refused, message
 from audit.refusals import web as refusals
+from audit.routing import MAX_ID
 from forms.cycles import AddUnitsForm, CloseCycleForm, CycleForm
 
 bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
@@ -88,9 +89,11 @@ def new() -> str | Response:
     _picker(form, groups)
     last = last_cycle()
     last_units = units_of(last) if last is not None else []
-    if request.method == "GET" and last is not None and request.args.get("units_from"):
+    source = request.args.get("units_from", type=int) if request.method == "GET" else None
+    copied = db.session.get(AuditCycle, source) if source and source <= MAX_ID else None
+    if copied is not None:  # "same units as that cycle" without JavaScript: ticked on reload
         offered = {unit_id for unit_id, _label in form.unit_ids.choices}
-        form.unit_ids.data = [u for u in last_units if u in offered]
+        form.unit_ids.data = [u for u in units_of(copied) if u in offered]
     if form.validate_on_submit():
         try:
             services.open_cycle(

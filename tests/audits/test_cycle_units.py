@@ -348,6 +348,10 @@ def test_opening_offers_the_last_cycles_units(small_world: World):
     page = text(admin.get(link.group(1).replace("&amp;", "&")))
     ticked = {int(v) for v in re.findall(r'name="unit_ids" value="(\d+)" checked', page)}
     assert ticked == {org.station_a, org.station_b, org.barracks}
+    # An unknown or malformed cycle ticks nothing (and is no error).
+    for bad in ("999999", "abc", "99999999999999"):
+        page = text(admin.get(f"/admin/cycles/new?units_from={bad}"))
+        assert " checked" not in page.split('name="unit_ids"', 1)[1], bad
 
 
 def test_opening_with_a_whole_institution_ticked(small_world: World):
