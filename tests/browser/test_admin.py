@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Server
-from tests.browser.pages import choose_language, shoot, sign_in
+from tests.browser.pages import axe_violations, choose_language, describe, shoot, sign_in
 from tests.conftest import PASSWORD
 
 try:
@@ -104,6 +104,8 @@ def test_give_a_role_shows_only_the_chosen_roles_fields(
         role.select_option("commander")
         _fits(page, ".role-form select, .role-form button", width)
         shoot(page, lang, f"admin-give-role-{width}")
+        found = axe_violations(page)
+        assert not found, describe(found)
         page.locator("select[name=unit_id]").select_option(index=1)
         with page.expect_navigation():
             page.click(".role-form button[type=submit]")
@@ -180,5 +182,30 @@ def test_the_cycle_form_ticks_a_whole_institution_or_the_last_cycles_units(
         )
         assert ticked == wanted
         shoot(page, lang, f"admin-cycle-form-{width}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "width"), SIZES[:2], ids=[f"{lang}-{w}" for lang, w in SIZES[:2]])
+def test_a_cycles_page_lists_its_units_and_offers_the_others(
+    browser: Any, server: Server, lang: str, width: int
+) -> None:
+    context = _context(browser, width)
+    try:
+        page = sign_in(context, server, ADMIN, lang)
+        page.goto(f"{server.url}/admin/cycles/")
+        with page.expect_navigation():
+            page.locator("main table tbody th a").first.click()
+        expect(page.locator("table.cycle-units tbody tr").first).to_be_visible()
+        picker = page.locator(".unit-picker")
+        expect(picker).to_be_visible()
+        group = page.locator("[data-unit-group]").first
+        group.locator("input[data-select-all]").check()
+        for box in group.locator("ul input[type=checkbox]").all():
+            expect(box).to_be_checked()
+        _fits(page, ".unit-picker input, .unit-picker label, table.cycle-units button", width)
+        shoot(page, lang, f"admin-cycle-{width}")
+        found = axe_violations(page)
+        assert not found, describe(found)
     finally:
         context.close()
