@@ -58,9 +58,10 @@ def unit(unit_id: int) -> str:
 def _form(form_class: type[F], thing: Country | Institution | Unit | None) -> F:
     """The form filled from the object; its Name is the name as entered (the object's `name` is
     the reader's version, which must not overwrite it when the form is saved)."""
-    if thing is None:
-        return form_class()
-    return form_class(obj=thing, name=thing.entered_name)
+    form = form_class(obj=thing)
+    if thing is not None and not form.is_submitted():
+        form.name.data = thing.entered_name
+    return form
 
 
 @bp.get("/admin/orgs")
