@@ -141,3 +141,22 @@ def test_full_data_names_units_in_the_requester_s_language(validated: World) -> 
     assert {row[1:4] for row in rows[1:]} == {(STATION_A, POLICE, LEBANON)}
     rows = list(workbook(world, "adviser", english.id).worksheets[-1].iter_rows(values_only=True))
     assert {row[1:4] for row in rows[1:]} == {("Station-A", "Police", "Lebanon")}
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_every_workbook(validated: World) -> None:
+    world = validated
+    payload = '=HYPERLINK("http://evil.example","x")'
+    with world.app.app_context(), unit_of_work():
+        db.session.get(Unit, world.org.station_a).set_translations({"ar": payload})
+        cycle_id = db.session.get(Audit, world.audit).cycle_id
+    reads_in(world, "adviser", "ar")
+    ask(world, "adviser", kind="unit_scorecard", audit_id=world.audit)
+    ask(world, "adviser", kind="full_data", cycle_id=cycle_id)
+    for export in exports_of(world):
+        assert export.status is ExportStatus.DONE, export.error
+        book = workbook(world, "adviser", export.id)
+        found = [
+            c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value == payload
+        ]
+        assert found, export.kind
+        assert all(c.data_type == "s" and c.hyperlink is None for c in found)
