@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from audit.i18n import RTL_LANGUAGES
 from forms.base import BaseForm
 
 #: What each language's version of a name is called on the form (the languages of config).
@@ -21,6 +22,7 @@ def _entered_name() -> StringField:
     return StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=200)],
+        render_kw={"dir": "auto"},  # entered in any language, in its own direction
         description=_l(
             "The name as entered. Readers see it wherever no version in their language is given."
         ),
@@ -32,7 +34,7 @@ def _version(code: str) -> StringField:
     return StringField(
         VERSION_LABELS[code],
         validators=[Optional(), Length(max=200)],
-        render_kw={"lang": code, "dir": "rtl" if code == "ar" else "ltr"},
+        render_kw={"lang": code, "dir": "rtl" if code in RTL_LANGUAGES else "ltr"},
     )
 
 
