@@ -32,6 +32,7 @@ from audit.demo.data import (
     DemoCycle,
     DemoError,
 )
+from audit.demo.names import DEMO_NAMES
 from audit.demo.planning import AnswerPlan, plan_answers
 from audit.demo.profiles import UnitProfile
 from audit.extensions import db
@@ -48,10 +49,12 @@ def load_demo() -> bool:
     institutions: dict[str, Institution] = {}
     countries: dict[str, Country] = {}
     for code, name, insts in DEMO_ORGS:
-        country = orgs.save_country(None, None, code, name)
+        country = orgs.save_country(None, None, code, name, DEMO_NAMES.get(name))
         countries[code] = country
         for inst_name, kind, unit_rows in insts:
-            institution = orgs.save_institution(None, None, country.id, inst_name, kind)
+            institution = orgs.save_institution(
+                None, None, country.id, inst_name, kind, DEMO_NAMES.get(inst_name)
+            )
             institutions[inst_name] = institution
             for unit_code, unit_name, unit_type, parent_code in unit_rows:
                 parent = units[parent_code].id if parent_code else None
@@ -63,6 +66,7 @@ def load_demo() -> bool:
                     code=unit_code,
                     name=unit_name,
                     unit_type=unit_type,
+                    translations=DEMO_NAMES.get(unit_name),
                 )
     for demo in [*DEMO_USERS, *UNIT_COMMANDERS]:
         user = accounts.user_by_email(demo.email) or accounts.create_user(

@@ -7,7 +7,8 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from audit.db import Base, created_at, enum_column, intpk, str200
+from audit.db import Base, created_at, enum_column, intpk
+from audit.orgs.names import LocalizedName
 
 
 class InstitutionKind(enum.StrEnum):
@@ -38,7 +39,7 @@ class UnitType(enum.StrEnum):
     SPECIALISED = "specialised"
 
 
-class Country(Base):
+class Country(LocalizedName, Base):
     """A country whose institutions take part."""
 
     __tablename__ = "countries"
@@ -47,7 +48,8 @@ class Country(Base):
     id: Mapped[intpk]
     #: ISO 3166-1 alpha-2, upper case.
     code: Mapped[str] = mapped_column(String(2), unique=True)
-    name: Mapped[str200] = mapped_column(unique=True)
+    #: The name as entered, unique (`name` gives it in the reader's language: LocalizedName).
+    entered_name: Mapped[str] = mapped_column("name", String(200), unique=True)
     created_at: Mapped[created_at]
 
     institutions: Mapped[list[Institution]] = relationship(
@@ -55,7 +57,7 @@ class Country(Base):
     )
 
 
-class Institution(Base):
+class Institution(LocalizedName, Base):
     """A police service, armed force or gendarmerie of one country."""
 
     __tablename__ = "institutions"
@@ -63,7 +65,6 @@ class Institution(Base):
 
     id: Mapped[intpk]
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id", ondelete="RESTRICT"))
-    name: Mapped[str200]
     kind: Mapped[InstitutionKind] = mapped_column(enum_column(InstitutionKind, "institution_kind"))
     created_at: Mapped[created_at]
 
@@ -71,7 +72,7 @@ class Institution(Base):
     units: Mapped[list[Unit]] = relationship(back_populates="institution", order_by="Unit.path")
 
 
-class Unit(Base):
+class Unit(LocalizedName, Base):
     """One unit of an institution; units form a tree (HQ → region → station …)."""
 
     __tablename__ = "units"
@@ -86,7 +87,6 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
     #: Short code, unique within the institution (e.g. "BEI-ST-03").
     code: Mapped[str] = mapped_column(String(40))
-    name: Mapped[str200]
     unit_type: Mapped[UnitType] = mapped_column(enum_column(UnitType, "unit_type"))
     #: Materialised path of ids, "/1/4/9/": a subtree is one indexed prefix query on any database.
     path: Mapped[str] = mapped_column(String(400), default="")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from audit.activity.services import Actor, record
 from audit.extensions import db
 from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitType
+from audit.orgs.names import translations_of
 from audit.refusals import Refused
 
 
@@ -20,8 +23,25 @@ def _flush() -> None:
         raise Refused("record_conflict") from error
 
 
-def save_country(actor: Actor | None, country: Country | None, code: str, name: str) -> Country:
-    """Create a country (country=None) or change one."""
+#: A name's version in each language ({"ar": "لبنان", "fr": "Liban", …}); None keeps them.
+Translations = Mapping[str, str | None] | None
+
+
+def _translate(thing: Country | Institution | Unit, translations: Translations) -> dict[str, str]:
+    """Store the versions of the name (when given) and say what they now are, for the log."""
+    if translations is not None:
+        thing.set_translations(translations)
+    return {f"name_{code}": v for code, v in translations_of(thing).items() if v}
+
+
+def save_country(
+    actor: Actor | None,
+    country: Country | None,
+    code: str,
+    name: str,
+    translations: Translations = None,
+) -> Country:
+    """Create a country (country=None) or change one; `name` is the name as entered."""
     code = code.strip().upper()
     taken = db.session.scalar(
         select(Country).where((Country.code == code) | (Country.name == name))
@@ -31,6 +51,7 @@ def save_country(actor: Actor | None, country: Country | None, code: str, name: 
     created = country is None
     country = country or Country()
     country.code, country.name = code, name
+    versions = _translate(country, translations)
     db.session.add(country)
     db.session.flush()
     record(
@@ -40,6 +61,7 @@ def save_country(actor: Actor | None, country: Country | None, code: str, name: 
         country.id,
         code=code,
         name=name,
+        **versions,
     )
     _flush()
     return country
@@ -51,6 +73,7 @@ def save_institution(
     country_id: int,
     name: str,
     kind: InstitutionKind,
+    translations: Translations = None,
 ) -> Institution:
     """Create or change an institution."""
     if db.session.get(Country, country_id) is None:
@@ -63,6 +86,7 @@ def save_institution(
     created = institution is None
     institution = institution or Institution()
     institution.country_id, institution.name, institution.kind = country_id, name, kind
+    versions = _translate(institution, translations)
     db.session.add(institution)
     db.session.flush()
     record(
@@ -72,6 +96,7 @@ def save_institution(
         institution.id,
         name=name,
         kind=kind.value,
+        **versions,
     )
     _flush()
     return institution
@@ -87,6 +112,7 @@ def save_unit(
     name: str,
     unit_type: UnitType,
     active: bool = True,
+    translations: Translations = None,
 ) -> Unit:
     """Create or change a unit, keeping the tree consistent (same institution, no cycles)."""
     institution = db.session.get(Institution, institution_id)
@@ -113,6 +139,7 @@ def save_unit(
     old_path = unit.path
     unit.institution_id, unit.parent_id, unit.code = institution_id, parent_id or None, code
     unit.name, unit.unit_type, unit.active = name, unit_type, active
+    versions = _translate(unit, translations)
     db.session.add(unit)
     db.session.flush()
     new_path = f"{parent.path if parent else '/'}{unit.id}/"
@@ -131,6 +158,7 @@ def save_unit(
         code=code,
         name=name,
         parent_id=parent_id,
+        **versions,
     )
     _flush()
     return unit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,9 +20,11 @@ from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitT
 from audit.orgs.queries import unit_or_404, visible_units
 from audit.refusals import Refused
 from audit.refusals import web as refusals
-from forms.orgs import CountryForm, InstitutionForm, UnitForm
+from forms.base import BaseForm
+from forms.orgs import CountryForm, InstitutionForm, UnitForm, name_versions
 
 bp = Blueprint("orgs", __name__)
+F = TypeVar("F", bound=BaseForm)
 
 
 @bp.get("/units")
@@ -51,6 +55,15 @@ def unit(unit_id: int) -> str:
 # --- administrators ------------------------------------------------------------------------
 
 
+def _form(form_class: type[F], thing: Country | Institution | Unit | None) -> F:
+    """The form filled from the object; its Name is the name as entered (the object's `name` is
+    the reader's version, which must not overwrite it when the form is saved)."""
+    form = form_class(obj=thing)
+    if thing is not None and not form.is_submitted():
+        form.name.data = thing.entered_name
+    return form
+
+
 @bp.get("/admin/orgs")
 @admin_required
 def admin_index() -> str:
@@ -69,10 +82,16 @@ def admin_index() -> str:
 def country_form(country_id: int | None) -> str | Response:
     """Create or edit a country."""
     country = db.get_or_404(Country, country_id) if country_id else None
-    form = CountryForm(obj=country)
+    form = _form(CountryForm, country)
     if form.validate_on_submit():
         try:
-            services.save_country(current_user, country, form.code.data or "", form.name.data or "")
+            services.save_country(
+                current_user,
+                country,
+                form.code.data or "",
+                form.name.data or "",
+                name_versions(form),
+            )
         except Refused as error:
             refusals.on_form(error, form)
         else:
@@ -88,7 +107,7 @@ def country_form(country_id: int | None) -> str | Response:
 def institution_form(institution_id: int | None) -> str | Response:
     """Create or edit an institution."""
     institution = db.get_or_404(Institution, institution_id) if institution_id else None
-    form = InstitutionForm(obj=institution)
+    form = _form(InstitutionForm, institution)
     form.country_id.choices = [
         (c.id, c.name) for c in db.session.scalars(select(Country).order_by(Country.name))
     ]
@@ -103,6 +122,7 @@ def institution_form(institution_id: int | None) -> str | Response:
                 form.country_id.data or 0,
                 form.name.data or "",
                 InstitutionKind(form.kind.data),
+                name_versions(form),
             )
         except Refused as error:
             refusals.on_form(error, form)
@@ -129,7 +149,7 @@ def institution_units(institution_id: int) -> str:
 def unit_form(unit_id: int | None) -> str | Response:
     """Create or edit a unit."""
     unit = db.get_or_404(Unit, unit_id) if unit_id else None
-    form = UnitForm(obj=unit)
+    form = _form(UnitForm, unit)
     form.institution_id.choices = [
         (i.id, f"{i.name} ({i.country.name})")
         for i in db.session.scalars(select(Institution).order_by(Institution.name))
@@ -155,6 +175,7 @@ def unit_form(unit_id: int | None) -> str | Response:
                 name=form.name.data or "",
                 unit_type=UnitType(form.unit_type.data),
                 active=bool(form.active.data),
+                translations=name_versions(form),
             )
         except Refused as error:
             refusals.on_form(error, form)

@@ -30,6 +30,7 @@ from audit.audits.models import Audit, AuditCycle
 from audit.extensions import db
 from audit.frameworks import spec
 from audit.orgs.models import Institution, Unit
+from audit.orgs.names import localized_name_sql
 from audit.scoring import charts, donor_views, formatting
 from audit.scoring import services as scoring
 from audit.scoring.donor import validated
@@ -71,8 +72,8 @@ def _unit_lines(cycle: AuditCycle, scope: Select[Any], fw: spec.Framework) -> li
         select(
             Audit.id,
             ScorecardSnapshot.id,
-            Unit.name,
-            Institution.name,
+            localized_name_sql(Unit),
+            localized_name_sql(Institution),
             ScorecardSnapshot.overall_score,
         )
         .join(Audit, ScorecardSnapshot.audit_id == Audit.id)

@@ -18,6 +18,7 @@ from audit.frameworks import spec
 from audit.frameworks.models import FrameworkIndicator
 from audit.i18n import pick
 from audit.orgs.models import Country, Institution, Unit
+from audit.orgs.names import localized_name_sql
 from audit.scoring.models import ScorecardSnapshot
 
 
@@ -30,7 +31,12 @@ def full_data_rows(
     fw = frameworks.framework_of(cycle.framework_version)
     by_code = {ind.code: ind for ind in fw.indicators}
     audits = db.session.execute(
-        select(Audit.id, Unit.name, Institution.name, Country.name)
+        select(
+            Audit.id,
+            localized_name_sql(Unit),
+            localized_name_sql(Institution),
+            localized_name_sql(Country),
+        )
         .join(Unit, Audit.unit_id == Unit.id)
         .join(Institution, Unit.institution_id == Institution.id)
         .join(Country, Institution.country_id == Country.id)
