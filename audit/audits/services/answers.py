@@ -144,8 +144,15 @@ def save_answer(
     proposed = {c: v for c, v in data.values.items() if c != code}
     if parsed.value is not None:
         proposed[code] = parsed.value
+    marked = {c: r for c, r in data.not_applicable.items() if c != code}
+    if not_applicable:
+        marked[code] = parsed.na_reason
     statuses = evaluation.evaluate(
-        data.framework, proposed, service=data.service, unit_type=data.unit_type
+        data.framework,
+        proposed,
+        service=data.service,
+        unit_type=data.unit_type,
+        not_applicable=marked,
     )
     if statuses[code].skipped and parsed.value is not None:
         return _refused(values.Problem("skipped"))
@@ -160,9 +167,7 @@ def save_answer(
     )
     after = data.with_values(proposed, statuses)
     after.answers = {**data.answers, code: answer}
-    after.not_applicable = {c: r for c, r in data.not_applicable.items() if c != code}
-    if not_applicable:
-        after.not_applicable[code] = parsed.na_reason
+    after.not_applicable = marked
     return SaveResult(True, revision=answer.revision, warnings=warnings, data=after)
 
 
