@@ -12,8 +12,9 @@ The rules, in the words a gender adviser can follow with a calculator
    reason). A percentage the tool computes is skipped when an answer its formula uses is skipped,
    not asked of the unit or marked "does not apply" (it could never be computed), or when every
    question its own skip condition names is. Questions that do not count are left out of every
-   score and every coverage figure: they are neither a good nor a bad mark. Only *scored* questions ever count: text answers,
-   sex-disaggregated tables and numbers without a target or bands are shown, never scored.
+   score and every coverage figure: they are neither a good nor a bad mark. Only *scored*
+   questions ever count: text answers, sex-disaggregated tables and numbers without a target or
+   bands are shown, never scored.
 
 2. The score of one question, from 0 to 1:
    - yes/no: yes 1, no 0;
