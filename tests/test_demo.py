@@ -162,7 +162,6 @@ def test_demo_answers_are_the_same_on_every_load(demo: Flask) -> None:
         assert audits.load_data(audit).values == first.values
 
 
-
 def test_the_form_counts_every_demo_audit_as_its_scorecard_coverage(demo: Flask) -> None:
     # One definition of "answered of counted" (evaluation.tally): the form's domain menu and
     # the audit overview (AuditData.progress) equal each domain's coverage on the scorecard,
@@ -184,6 +183,7 @@ def test_the_form_counts_every_demo_audit_as_its_scorecard_coverage(demo: Flask)
                 assert (done, total) == (card.overall.answered, card.overall.applicable)
             checked += 1
         assert checked >= 30  # both cycles, every unit
+
 
 def _renamed_framework() -> tuple[spec.Framework, spec.Framework, dict[str, str]]:
     """The shipped framework, and a copy with every domain and indicator code changed.
