@@ -91,3 +91,15 @@ def test_the_lowest_band_is_never_named_like_missing_data(filled: World, languag
     chart = _chart_spec(page, "chart-domain-bars")
     assert chart is not None
     assert [b["name"] for b in chart["legend"] if b["band"] == "missing"] == [name]
+
+
+def test_marking_the_table_does_not_apply_skips_its_share_on_saving(world: World) -> None:
+    for code, value in {**GA_NO_TEAMS, "GA9": "yes"}.items():
+        assert world.save(code, _form_value(value)).saved, code
+    result = world.save("GA9a", {}, not_applicable=True, na_reason="The teams are being formed.")
+    assert result.saved
+    assert result.data is not None
+    assert result.data.statuses["GA9b"].skipped  # what the page hides after this save
+    assert result.data.progress(result.data.framework.domain("GA")) == (9, 9)
+    form = _page(world, "commander", f"/audits/{world.audit}/domains/GA")
+    assert " hidden" in _fieldset(form, "GA9b")

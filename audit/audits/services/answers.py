@@ -144,9 +144,7 @@ def save_answer(
     proposed = {c: v for c, v in data.values.items() if c != code}
     if parsed.value is not None:
         proposed[code] = parsed.value
-    marked = {c: r for c, r in data.not_applicable.items() if c != code}
-    if not_applicable:
-        marked[code] = parsed.na_reason
+    marked = _marks_after(data, code, parsed.na_reason if not_applicable else None)
     statuses = evaluation.evaluate(
         data.framework,
         proposed,
@@ -169,6 +167,15 @@ def save_answer(
     after.answers = {**data.answers, code: answer}
     after.not_applicable = marked
     return SaveResult(True, revision=answer.revision, warnings=warnings, data=after)
+
+
+def _marks_after(data: AuditData, code: str, reason: str | None) -> dict[str, str]:
+    """The "does not apply" marks (code → reason) once this answer is stored (`reason` None:
+    the answer is not marked)."""
+    marked = {c: r for c, r in data.not_applicable.items() if c != code}
+    if reason is not None:
+        marked[code] = reason
+    return marked
 
 
 def _store(
