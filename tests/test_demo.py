@@ -42,6 +42,8 @@ from audit.extensions import db
 from audit.frameworks import spec
 from audit.frameworks.services import SHIPPED
 from audit.orgs.models import Unit
+from audit.scoring import engine
+from audit.scoring import services as scoring
 from audit.scoring.models import ScorecardSnapshot, Trigger
 from audit.transactions import unit_of_work
 from tests.conftest import make_app, row_count
@@ -158,6 +160,29 @@ def test_demo_answers_are_the_same_on_every_load(demo: Flask) -> None:
         assert plan_answers(fw, profile, 0) == first
         assert plan_answers(fw, profile, 1) != first
         assert audits.load_data(audit).values == first.values
+
+
+def test_the_form_counts_every_demo_audit_as_its_scorecard_coverage(demo: Flask) -> None:
+    # One definition of "answered of counted" (evaluation.tally): the form's domain menu and
+    # the audit overview (AuditData.progress) equal each domain's coverage on the scorecard,
+    # computed now and as stored when the audit was validated.
+    with demo.app_context(), unit_of_work():
+        checked = 0
+        for audit in db.session.scalars(select(Audit).order_by(Audit.id)):
+            data = audits.load_data(audit)
+            cards = [scoring.compute(audit, data)]
+            stored = scoring.latest(audit)
+            if stored is not None and audit.state is AuditState.VALIDATED:
+                cards.append(engine.Scorecard.from_dict(stored.data))
+            form = {d.code: data.progress(d) for d in data.framework.domains}
+            for card in cards:
+                coverage = {c: (a.answered, a.applicable) for c, a in card.domains.items()}
+                assert form == coverage, audit.unit.code
+                done = sum(d for d, _ in form.values())
+                total = sum(t for _, t in form.values())
+                assert (done, total) == (card.overall.answered, card.overall.applicable)
+            checked += 1
+        assert checked >= 30  # both cycles, every unit
 
 
 def _renamed_framework() -> tuple[spec.Framework, spec.Framework, dict[str, str]]:

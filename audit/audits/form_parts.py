@@ -135,7 +135,8 @@ def changed_since_submission(audit: Audit) -> set[int]:
 
 
 def progress(data: services.AuditData) -> dict[str, dict[str, object]]:
-    """Answered questions per domain, as the domain menu shows them (updated after a save)."""
+    """Answered of counted questions per domain, as the domain menu shows them (updated after a
+    save): the scorecard's count, so a full domain here has full coverage there."""
     out: dict[str, dict[str, object]] = {}
     for domain in data.framework.domains:
         done, total = data.progress(domain)
@@ -143,7 +144,11 @@ def progress(data: services.AuditData) -> dict[str, dict[str, object]]:
             out[domain.code] = {
                 "done": done,
                 "total": total,
-                "label": _("%(done)d of %(total)d answered", done=done, total=total),
+                "label": _(
+                    "%(answered)d of %(applicable)d scored questions answered",
+                    answered=done,
+                    applicable=total,
+                ),
                 "count": f"{format_decimal(done)}/{format_decimal(total)}",
             }
     return out

@@ -4,16 +4,32 @@ This is framework logic over plain data and the frozen framework dataclasses (no
 database): the answers' own form is checked in audit/audits/values.py, which also says what
 still blocks submission. A `Problem` is a message key with parameters; the web layer translates
 it. `Status` is what this module gives for each indicator and what scoring reads.
+
+A computed question (a percentage) is skipped with its inputs: when an answer its formula uses
+is skipped, not asked of the unit, or marked "does not apply", the formula can never be computed
+(null goes through arithmetic), so the question is skipped too, not left open as "—". So is a
+percentage whose own skip condition names only such questions.
+
+`tally()` is the one definition of "answered of counted" that the form's progress, the audit
+overview and the scorecard's coverage all use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from audit.frameworks import spec
+from audit.frameworks import expr, spec
 
-__all__ = ["Problem", "Status", "effective_answers", "evaluate"]
+__all__ = [
+    "Problem",
+    "Status",
+    "Tally",
+    "counts",
+    "effective_answers",
+    "evaluate",
+    "tally",
+]
 
 
 @dataclass(frozen=True)
@@ -49,16 +65,50 @@ def _compute(formulas: Iterable[spec.Indicator], values: dict[str, object]) -> N
             values[ind.code] = value
 
 
+def _uses(text: str | None) -> frozenset[str]:
+    return frozenset(expr.references(expr.parse(text))) if text else frozenset()
+
+
+def _skip_uncomputable(
+    fw: spec.Framework,
+    flags: dict[str, tuple[bool, bool]],
+    active: dict[str, bool],
+    not_applicable: Collection[str],
+) -> None:
+    """Skip, in place, the percentages that can never be computed: one of the answers the formula
+    uses is dropped (skipped, not for the unit, or marked "does not apply"), or every question
+    their skip condition names is. Formulas come in computation order, so this carries down a
+    chain of percentages."""
+
+    def dropped(code: str) -> bool:
+        return not active.get(code, True) or code in not_applicable
+
+    for ind in fw.formulas:
+        if not active[ind.code]:
+            continue
+        condition = _uses(ind.skip_if)
+        if any(map(dropped, _uses(ind.formula))) or (condition and all(map(dropped, condition))):
+            flags[ind.code] = (flags[ind.code][0], True)
+            active[ind.code] = False
+
+
 def evaluate(
-    fw: spec.Framework, answers: Mapping[str, object], *, service: str, unit_type: str
+    fw: spec.Framework,
+    answers: Mapping[str, object],
+    *,
+    service: str,
+    unit_type: str,
+    not_applicable: Collection[str] = (),
 ) -> dict[str, Status]:
     """The status of every indicator, in framework order, for a unit's answers.
 
     Applicability comes from the unit's service and type; skip conditions are evaluated in
-    order, with answers of skipped or inapplicable indicators counting as null; percentages are
-    computed from what remains; rules are checked against that same effective set of answers.
-    A skipped indicator that still has a stored answer gets a `skipped` problem (the answer is
-    ignored, not an error: it does not block submission).
+    order, with answers of skipped or inapplicable indicators counting as null; a percentage
+    that can never be computed is skipped (see the module docstring; `not_applicable` are the
+    codes marked "does not apply"); percentages are computed from what remains; rules are
+    checked against that same effective set of answers. A skipped indicator that still has a
+    stored answer gets a `skipped` problem (the answer is ignored, not an error: it does not
+    block submission).
     """
     current: dict[str, object] = {
         ind.code: answers[ind.code]
@@ -83,6 +133,7 @@ def evaluate(
         active[ind.code] = applicable and not skipped
         if not active[ind.code]:
             current.pop(ind.code, None)
+    _skip_uncomputable(fw, flags, active, not_applicable)
     _compute((f for f in formulas if active[f.code]), current)
 
     statuses: dict[str, Status] = {}
@@ -110,3 +161,53 @@ def effective_answers(
         if value is not None:
             result[ind.code] = value
     return result
+
+
+# --------------------------------------------------------------------------- counting
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many of the questions that count have an answer (coverage = answered ÷ counted)."""
+
+    answered: int = 0
+    counted: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Whether every question that counts is answered."""
+        return self.answered == self.counted
+
+
+def counts(ind: spec.Indicator, status: Status | None, *, marked_not_applicable: bool) -> bool:
+    """Whether a question counts: it is scored, asked of the unit, not skipped (a percentage
+    that cannot be computed is skipped, see `evaluate`) and not marked "does not apply"."""
+    return (
+        ind.is_scored
+        and status is not None
+        and status.applicable
+        and not status.skipped
+        and not marked_not_applicable
+    )
+
+
+def tally(
+    indicators: Iterable[spec.Indicator],
+    statuses: Mapping[str, Status],
+    *,
+    answered: Collection[str],
+    not_applicable: Collection[str],
+) -> Tally:
+    """Answered of counted among these questions: the one definition behind the form's progress,
+    the audit overview and the scorecard's coverage.
+
+    `answered` are the codes whose answer scores: a typed answer the question can hold, or a
+    computed percentage (`effective_answers` gives them for answers checked on saving);
+    `not_applicable` the codes marked "does not apply".
+    """
+    done = total = 0
+    for ind in indicators:
+        if counts(ind, statuses.get(ind.code), marked_not_applicable=ind.code in not_applicable):
+            total += 1
+            done += ind.code in answered
+    return Tally(done, total)

@@ -31,6 +31,16 @@ LEVEL_LABELS = {
     "yes": _l("Yes"),
 }
 
+#: The names of the score bands of a 0-100 score. The lowest band keeps the level code
+#: "missing" (framework files and stored scorecards use it) but is named for where a unit
+#: stands, never like absent data: "Missing" is what an unanswered question looks like.
+BAND_LABELS = {
+    "missing": _l("Early stage"),
+    "approaches": _l("Approaches requirements"),
+    "meets": _l("Meets requirements"),
+    "exceeds": _l("Exceeds requirements"),
+}
+
 EVIDENCE_LABELS = {
     "none": _l("No evidence needed"),
     "optional": _l("Evidence optional"),
@@ -55,3 +65,10 @@ def chosen_options(ind: spec.Indicator, value: object) -> str:
     names = {option.code: pick(option.label) for option in ind.options}
     chosen = value if isinstance(value, list | tuple) else [value]
     return ", ".join(names.get(str(code), str(code)) for code in chosen)
+
+
+def band_label(level: str | None) -> str | None:
+    """The translated name of a score band ("Early stage", "Meets requirements"), the one name
+    every page, chart and workbook gives a band; None when `level` is not a band."""
+    label = BAND_LABELS.get(level or "")
+    return None if label is None else str(label)

@@ -29,8 +29,7 @@ from typing import Any
 
 from flask_babel import format_decimal, gettext
 
-from audit.frameworks import spec
-from audit.frameworks.labels import LEVEL_LABELS
+from audit.frameworks import labels, spec
 
 __all__ = [
     "BANDS",
@@ -77,7 +76,7 @@ def band_class(band: str | None) -> str:
 
 
 def _band_label(band: str | None) -> str:
-    return str(LEVEL_LABELS[band]) if band in BANDS else gettext("no score")
+    return labels.band_label(band) or gettext("no score")
 
 
 def _number(score: float) -> str:

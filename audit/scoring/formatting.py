@@ -13,7 +13,7 @@ from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from audit.frameworks import spec
+from audit.frameworks import labels, spec
 from audit.frameworks.labels import LEVEL_LABELS, chosen_options
 from audit.i18n import pick
 from audit.scoring import charts
@@ -70,7 +70,7 @@ def fmt_change(value: float | None) -> str:
 
 def band_label(band: str | None) -> str:
     """The band's name ("Meets requirements"); "No score" without a band."""
-    return str(LEVEL_LABELS[band]) if band in charts.BANDS else _("No score")
+    return labels.band_label(band) or _("No score")
 
 
 def answer_text(ind: spec.Indicator | None, value: object) -> str:

@@ -573,7 +573,8 @@ def test_a_save_returns_the_domain_menu_counts(world):
     assert after["FA"]["total"] == before["FA"]["total"]
     assert after["FA"]["done"] == before["FA"]["done"] + 1
     assert after["FA"]["count"] == f"{after['FA']['done']}/{after['FA']['total']}"
-    assert after["FA"]["label"] == f"{after['FA']['done']} of {after['FA']['total']} answered"
+    label = f"{after['FA']['done']} of {after['FA']['total']} scored questions answered"
+    assert after["FA"]["label"] == label  # the scorecard's words for its coverage
     assert set(after) == set(before)  # every domain with questions for this unit
     page = world.client("commander").get(f"/audits/{world.audit}/domains/FA").get_data(as_text=True)
     assert f'<span class="count">{after["FA"]["count"]}</span>' in page  # the same as a reload

@@ -23,6 +23,7 @@ from typing import Any
 
 from audit.transactions import unit_of_work
 from tests.browser.seed_names import seed_names
+from tests.browser.seed_coverage import seed_coverage
 
 
 def seed(framework: str, password: str) -> dict[str, object]:
@@ -73,6 +74,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
             **seed_journeys(version.id, country.id, police.id, admin, user),
             **seed_charts(country.id, admin, user),
             **seed_names(police.id, user),
+            **seed_coverage(country.id, admin, user),
         }
 
 

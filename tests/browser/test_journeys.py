@@ -113,7 +113,8 @@ def test_commander_answers_two_domains_and_submits(browser: Any, server: Server,
     expect(page.locator("input[name=FA3__na]")).to_be_checked()
     expect(reason).to_have_value("No one sleeps at this post: it closes at night.")
     current = page.locator("nav.domain-nav li[aria-current=page]")
-    expect(current.locator(".count")).to_have_text("3/3")
+    # FA3 "does not apply": it leaves the count, as it leaves the scorecard's coverage.
+    expect(current.locator(".count")).to_have_text("2/2")
 
     # --- second domain, from the list of domains at the side -------------------------------
     page.locator("nav.domain-nav a[href$='/domains/PE']").click()
@@ -131,7 +132,8 @@ def test_commander_answers_two_domains_and_submits(browser: Any, server: Server,
     shoot(page, lang, "commander-4-domain-PE")
     page.reload()  # the counts at the side are the server's
     check_language(page, lang)
-    expect(page.locator("nav.domain-nav li[aria-current=page] .count")).to_have_text("3/3")
+    # Only PE2 is scored (the table and the text are shown, never scored): the scorecard's count.
+    expect(page.locator("nav.domain-nav li[aria-current=page] .count")).to_have_text("1/1")
 
     # --- the audit page: progress of every domain, nothing blocks, sign off and submit -----
     page.locator(f"main > p a[href$='/audits/{audit_id}']").first.click()
@@ -139,11 +141,11 @@ def test_commander_answers_two_domains_and_submits(browser: Any, server: Server,
     check_language(page, lang)
     progress = page.locator("main table progress")
     expect(progress).to_have_count(2)
-    for bar in progress.all():
-        expect(bar).to_have_attribute("value", "3")
-        expect(bar).to_have_attribute("max", "3")
+    for bar, full in zip(progress.all(), ("2", "1"), strict=True):  # FA, PE as in the menu
+        expect(bar).to_have_attribute("value", full)
+        expect(bar).to_have_attribute("max", full)
     if lang == "en":
-        expect(page.locator("main table")).to_contain_text("3 of 3")
+        expect(page.locator("main table")).to_contain_text("2 of 2")
     expect(page.locator("ul.blocking")).to_have_count(0)
     expect(page.locator("textarea[name=statement]")).not_to_be_empty()
     shoot(page, lang, "commander-5-audit")

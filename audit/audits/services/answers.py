@@ -144,8 +144,13 @@ def save_answer(
     proposed = {c: v for c, v in data.values.items() if c != code}
     if parsed.value is not None:
         proposed[code] = parsed.value
+    marked = _marks_after(data, code, parsed.na_reason if not_applicable else None)
     statuses = evaluation.evaluate(
-        data.framework, proposed, service=data.service, unit_type=data.unit_type
+        data.framework,
+        proposed,
+        service=data.service,
+        unit_type=data.unit_type,
+        not_applicable=marked,
     )
     if statuses[code].skipped and parsed.value is not None:
         return _refused(values.Problem("skipped"))
@@ -160,10 +165,17 @@ def save_answer(
     )
     after = data.with_values(proposed, statuses)
     after.answers = {**data.answers, code: answer}
-    after.not_applicable = {c: r for c, r in data.not_applicable.items() if c != code}
-    if not_applicable:
-        after.not_applicable[code] = parsed.na_reason
+    after.not_applicable = marked
     return SaveResult(True, revision=answer.revision, warnings=warnings, data=after)
+
+
+def _marks_after(data: AuditData, code: str, reason: str | None) -> dict[str, str]:
+    """The "does not apply" marks (code → reason) once this answer is stored (`reason` None:
+    the answer is not marked)."""
+    marked = {c: r for c, r in data.not_applicable.items() if c != code}
+    if reason is not None:
+        marked[code] = reason
+    return marked
 
 
 def _store(

@@ -80,7 +80,11 @@ class AuditData:
     def statuses(self) -> dict[str, evaluation.Status]:
         """Applicability, skip state, computed value and broken rules of every indicator."""
         return evaluation.evaluate(
-            self.framework, self.values, service=self.service, unit_type=self.unit_type
+            self.framework,
+            self.values,
+            service=self.service,
+            unit_type=self.unit_type,
+            not_applicable=self.not_applicable,
         )
 
     def applies(self, code: str) -> bool:
@@ -91,16 +95,14 @@ class AuditData:
             return False
 
     def progress(self, domain: spec.Domain) -> tuple[int, int]:
-        """(answered, to answer) among the domain's applicable, not skipped, typed questions."""
-        done = total = 0
-        for ind in domain.indicators:
-            status = self.statuses[ind.code]
-            if not status.applicable or status.skipped or ind.type == "percentage":
-                continue
-            total += 1
-            if ind.code in self.values or ind.code in self.not_applicable:
-                done += 1
-        return done, total
+        """(answered, counted) among the domain's questions, as the scorecard's coverage counts
+        them (`evaluation.tally`): scored questions asked of the unit, not skipped, not marked
+        "does not apply"; a percentage is answered once it can be computed."""
+        effective = evaluation.effective_answers(self.framework, self.values, self.statuses)
+        counted = evaluation.tally(
+            domain.indicators, self.statuses, answered=effective, not_applicable=self.not_applicable
+        )
+        return counted.answered, counted.counted
 
     def with_values(
         self, stored: Mapping[str, object], statuses: dict[str, evaluation.Status]

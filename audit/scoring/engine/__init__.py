@@ -9,9 +9,12 @@ The rules, in the words a gender adviser can follow with a calculator
 
 1. Which questions count. A question counts for a unit when it applies to the unit's service and
    type, it is not hidden by its skip condition, and it was not marked "does not apply" (with a
-   reason). Questions that do not count are left out of every score and every coverage figure:
-   they are neither a good nor a bad mark. Only *scored* questions ever count: text answers,
-   sex-disaggregated tables and numbers without a target or bands are shown, never scored.
+   reason). A percentage the tool computes is skipped when an answer its formula uses is skipped,
+   not asked of the unit or marked "does not apply" (it could never be computed), or when every
+   question its own skip condition names is. Questions that do not count are left out of every
+   score and every coverage figure: they are neither a good nor a bad mark. Only *scored*
+   questions ever count: text answers, sex-disaggregated tables and numbers without a target or
+   bands are shown, never scored.
 
 2. The score of one question, from 0 to 1:
    - yes/no: yes 1, no 0;
@@ -50,8 +53,9 @@ The rules, in the words a gender adviser can follow with a calculator
 5. Coverage. Coverage = answered scored questions ÷ counting scored questions × 100. Scores are
    worked out over the answered questions only, so an unanswered question lowers coverage, not
    the score; that is why coverage is always shown beside a score (a high score on few answers
-   is visible). A percentage the tool cannot compute (its inputs are missing, or it would divide
-   by zero) is an unanswered question.
+   is visible). A percentage the tool cannot compute (its inputs are not answered yet, or it
+   would divide by zero) is an unanswered question. The count is `evaluation.tally`, the same
+   the audit form's progress shows.
 
 6. Weights. A question's weight is 1, or 2 for a priority question.
 
@@ -70,7 +74,8 @@ The rules, in the words a gender adviser can follow with a calculator
 
 10. Bands for 0-100 scores come from the framework (by default 0 missing, 40 approaches, 60 meets,
     80 exceeds): a score gets the last band whose minimum it reaches, so 59.9 is "approaches" and
-    60 is "meets".
+    60 is "meets". People read the lowest band as "Early stage" (labels.band_label), never as
+    missing data.
 
 11. Headline: the share of answered scored questions that meet or exceed (score ⅔ or more, after
     the evidence cap and any override), and how many recommendations are in each band
