@@ -22,8 +22,8 @@ from collections.abc import Callable
 from typing import Any
 
 from audit.transactions import unit_of_work
-from tests.browser.seed_names import seed_names
 from tests.browser.seed_coverage import seed_coverage
+from tests.browser.seed_names import seed_names
 
 
 def seed(framework: str, password: str) -> dict[str, object]:
