@@ -12,9 +12,13 @@ from audit.audits.services.answers import SaveResult, save_answer
 from audit.audits.services.checks import clean_text
 from audit.audits.services.cycles import close_cycle, open_cycle
 from audit.audits.services.evidence import (
+    Upload,
+    UploadsRefused,
     add_evidence_file,
+    add_evidence_files,
     add_evidence_reference,
     evidence_for,
+    link_evidence,
     remove_evidence,
     storage_folder,
 )
@@ -30,6 +34,7 @@ from audit.audits.services.reading import (
     visible_audits,
 )
 from audit.audits.services.review import (
+    SignOff,
     open_queries,
     open_query,
     override,
@@ -44,8 +49,12 @@ from audit.audits.services.review import (
 __all__ = [
     "AuditData",
     "SaveResult",
+    "SignOff",
+    "Upload",
+    "UploadsRefused",
     "actors_for",
     "add_evidence_file",
+    "add_evidence_files",
     "add_evidence_reference",
     "audit_for",
     "blocking",
@@ -55,6 +64,7 @@ __all__ = [
     "framework_for",
     "history",
     "indicator_rows",
+    "link_evidence",
     "load_data",
     "open_cycle",
     "open_queries",
