@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Server
+from tests.browser.conftest import SCREENSHOTS, Server
 from tests.browser.pages import axe_violations, describe, shoot, sign_in
 from tests.browser.seed_evidence import EVIDENCE_POSTS
 from tests.conftest import PASSWORD
@@ -42,6 +42,13 @@ def _open_domain(page: Any, server: Server) -> str:
     return url
 
 
+def _shoot_question(page: Any, lang: str, name: str, code: str) -> None:
+    """The question alone, to look at its evidence block closely."""
+    folder = SCREENSHOTS / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    page.locator(f"#q-{code}").screenshot(path=str(folder / f"{name}.png"))
+
+
 def _no_horizontal_scroll(page: Any) -> None:
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"] + 1, width
@@ -59,6 +66,7 @@ def test_evidence_is_marked_and_added_at_the_question_without_a_reload(
     expect(block.locator(".tag-evidence-required")).to_have_text(REQUIRED[lang])
     expect(block.locator(".tag-evidence-required")).to_be_visible()
     shoot(page, lang, "evidence-1-required")
+    _shoot_question(page, lang, "evidence-1-required-question", "FA5")
 
     # The page is marked: a reload would lose the mark, so its survival proves none happened.
     page.evaluate("() => { window.__noReload = true; }")
@@ -89,6 +97,7 @@ def test_evidence_is_marked_and_added_at_the_question_without_a_reload(
     assert outcome_top - question_top < page.locator("#q-FA5").bounding_box()["height"] + 1
     assert page.locator(".flashes").count() == 0
     shoot(page, lang, "evidence-2-added")
+    _shoot_question(page, lang, "evidence-2-added-question", "FA5")
     violations = axe_violations(page)
     assert not violations, describe(violations)
 
@@ -134,6 +143,7 @@ def test_evidence_is_marked_and_added_at_the_question_without_a_reload(
     assert box["x"] + box["width"] <= 375 + 1
     _no_horizontal_scroll(page)
     shoot(page, lang, "evidence-3-added-375")
+    _shoot_question(page, lang, "evidence-3-added-375-question", "FA10")
     phone.close()
 
 
