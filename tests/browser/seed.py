@@ -72,7 +72,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
             "adviser": adviser.email,
             **seed_journeys(version.id, country.id, police.id, admin, user),
             **seed_charts(country.id, admin, user),
-            **seed_evidence(country.id, admin, user),
+            **seed_evidence(version.id, country.id, admin, user),
         }
 
 

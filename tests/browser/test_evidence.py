@@ -16,7 +16,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS, Server
 from tests.browser.pages import axe_violations, describe, shoot, sign_in
-from tests.browser.seed_evidence import EVIDENCE_POSTS
+from tests.browser.seed_evidence import EVIDENCE_POSTS, SIGN_OFF_POSTS
 from tests.conftest import PASSWORD
 
 try:
@@ -27,6 +27,9 @@ except ImportError:  # the `browser` fixture skips (or fails under CI=true) and 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 COMMANDERS = {lang: email for lang, _code, _name, email in EVIDENCE_POSTS}
+SIGNERS = {lang: (email, name) for lang, _code, name, email in SIGN_OFF_POSTS}
+NAMES = {"en": "Major Rania Haddad", "ar": "الرائد رانيا حداد"}
+POSITIONS = {"en": "Station commander, Sign-off Post", "ar": "قائدة المخفر"}
 #: What the page says, per language (the catalogs' translations).
 ADDED = {"en": "The evidence has been added.", "ar": "أُضيف الدليل."}
 REQUIRED = {"en": "Evidence required", "ar": "الأدلة مطلوبة"}
@@ -167,3 +170,46 @@ def test_without_javascript_the_form_posts_and_comes_back_to_the_question(
     expect(page.locator("#evidence-FA6 [data-evidence-outcome]")).to_contain_text(ADDED["en"])
     shoot(page, "en", "evidence-4-no-script")
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_sign_off_takes_name_position_and_a_confirmation_in_boxes_that_fit(
+    browser: Any, server: Server, screenshots: Path, lang: str
+) -> None:
+    email, _unit = SIGNERS[lang]
+    phone = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 800})
+    page = sign_in(phone, server, email, lang)
+    page.goto(f"{server.url}/audits/")
+    page.locator("main a[href*='/audits/']").first.click()
+    form = page.locator("form.sign-off")
+    statement = form.locator(".sign-off-statement")
+    expect(statement).to_be_visible()
+    # The statement is shown whole: nothing is cut off inside its box or off the screen.
+    assert statement.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+    assert statement.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    for field in ("name", "position"):
+        box = form.locator(f"input[name={field}]").bounding_box()
+        assert box["x"] >= 0, field
+        assert box["x"] + box["width"] <= 375 + 1, field
+        assert box["width"] > 250, field  # wide enough for a name and a post
+    _no_horizontal_scroll(page)
+    shoot(page, lang, "sign-off-1-form-375")
+
+    # Sent without the confirmation: the page says so next to the box, nothing is submitted.
+    form.locator("input[name=name]").fill(NAMES[lang])
+    form.locator("input[name=position]").fill(POSITIONS[lang])
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#confirm-errors")).to_be_visible()
+    expect(page.locator(".facts .state")).not_to_have_class("state state-submitted")
+    # The name and position typed are kept.
+    expect(page.locator("form.sign-off input[name=name]")).to_have_value(NAMES[lang])
+    shoot(page, lang, "sign-off-2-unconfirmed-375")
+    page.locator("form.sign-off input[name=confirm]").check()
+    page.locator("form.sign-off button[type=submit]").click()
+    expect(page.locator(".facts .state")).to_have_class("state state-submitted")
+    record = page.locator(".sign-off-record")
+    expect(record).to_contain_text(NAMES[lang])
+    expect(record).to_contain_text(POSITIONS[lang])
+    _no_horizontal_scroll(page)
+    shoot(page, lang, "sign-off-3-signed-375")
+    phone.close()
