@@ -8,6 +8,7 @@ from audit.audits.models import (
     AuditCycle,
     AuditLogEntry,
     Evidence,
+    EvidenceLink,
     QueryMessage,
     ReviewQuery,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Country",
     "DomainScore",
     "Evidence",
+    "EvidenceLink",
     "Export",
     "FrameworkIndicator",
     "FrameworkVersion",

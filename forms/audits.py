@@ -148,16 +148,24 @@ def raw_answer(form: BaseForm, ind: spec.Indicator) -> Any:
 
 
 class SubmitForm(BaseForm):
-    """The commander's sign-off."""
+    """The commander's sign-off: the statement is fixed (shown in full), and the commander
+    confirms it with their name and position. Empty fields are refused by the service."""
 
-    statement = TextAreaField(
-        _l("Sign-off statement"),
-        default=_l(
-            "I confirm that these answers are accurate and complete to the best of my knowledge."
-        ),
-        validators=[Length(max=2000)],
-        render_kw={"rows": 3},
+    STATEMENT = _l(
+        "I confirm that these answers are accurate and complete to the best of my knowledge."
     )
+
+    name = StringField(
+        _l("Your full name"),
+        validators=[Length(max=200)],
+        render_kw={"maxlength": 200, "autocomplete": "name"},
+    )
+    position = StringField(
+        _l("Your position (rank and post)"),
+        validators=[Length(max=200)],
+        render_kw={"maxlength": 200, "autocomplete": "organization-title"},
+    )
+    confirm = BooleanField(_l("I confirm the statement above."))
 
 
 class ReasonForm(BaseForm):

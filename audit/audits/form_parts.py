@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import abort
+from flask import abort, session
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,25 @@ from audit.frameworks import spec
 from audit.i18n import pick
 from audit.refusals import Refused, message
 from forms.audits import COLUMNS, raw_answer
+
+#: Where a plain evidence post leaves its outcome for the domain page to show at the question.
+OUTCOME_KEY = "evidence_outcome"
+
+
+def pop_evidence_outcome() -> dict[str, object] | None:
+    """The outcome of the last evidence change, once (the domain page shows it at its question)."""
+    return session.pop(OUTCOME_KEY, None)
+
+
+def blockers_by_domain(
+    data: services.AuditData, blocking: Sequence[tuple[str, values.Problem]]
+) -> list[tuple[spec.Domain, list[tuple[spec.Indicator, str]]]]:
+    """Every blocking problem, grouped by domain in framework order, with its question."""
+    grouped: dict[str, list[tuple[spec.Indicator, str]]] = {}
+    for code, problem in blocking:
+        ind = data.framework.indicator(code)
+        grouped.setdefault(ind.domain_code, []).append((ind, problem_text(problem, ind)))
+    return [(d, grouped[d.code]) for d in data.framework.domains if d.code in grouped]
 
 
 def problem_text(problem: values.Problem, ind: spec.Indicator | None = None) -> str:

@@ -100,8 +100,12 @@ class Audit(Base):
     state: Mapped[AuditState] = mapped_column(
         enum_column(AuditState, "audit_state"), default=AuditState.NOT_STARTED
     )
-    #: The commander's sign-off statement of the latest submission.
+    #: The commander's sign-off of the latest submission: the statement they confirmed, and the
+    #: name and position they signed it with.
     sign_off: Mapped[str | None] = mapped_column(Text)
+    sign_off_name: Mapped[str | None] = mapped_column(String(200))
+    sign_off_position: Mapped[str | None] = mapped_column(String(200))
+    sign_off_confirmed: Mapped[bool] = mapped_column(default=False)
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[dt.datetime | None]
     validated_at: Mapped[dt.datetime | None]
@@ -165,7 +169,8 @@ class Answer(Base):
 
 
 class Evidence(Base):
-    """A file or a document reference supporting one answer."""
+    """A file or a document reference of an audit, supporting one or more of its answers (one
+    document may prove several questions: its links say which)."""
 
     __tablename__ = "evidence"
     __table_args__ = (
@@ -174,14 +179,10 @@ class Evidence(Base):
             " OR (kind = 'reference' AND reference IS NOT NULL)",
             name="kind_has_content",
         ),
-        Index("ix_evidence_audit_indicator", "audit_id", "indicator_id"),
     )
 
     id: Mapped[intpk]
-    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"))
-    indicator_id: Mapped[int] = mapped_column(
-        ForeignKey("framework_indicators.id", ondelete="RESTRICT")
-    )
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), index=True)
     kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind, "evidence_kind"))
     #: The name the uploader gave the file (shown, never used as a path).
     filename: Mapped[str | None] = mapped_column(String(255))
@@ -194,8 +195,27 @@ class Evidence(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
 
-    indicator: Mapped[FrameworkIndicator] = relationship()
     uploaded_by: Mapped[User | None] = relationship()
+    links: Mapped[list[EvidenceLink]] = relationship(
+        back_populates="evidence", cascade="all, delete-orphan"
+    )
+
+
+class EvidenceLink(Base):
+    """One question a piece of evidence supports."""
+
+    __tablename__ = "evidence_links"
+    __table_args__ = (Index("ix_evidence_links_indicator_id", "indicator_id"),)
+
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True
+    )
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_indicators.id", ondelete="RESTRICT"), primary_key=True
+    )
+
+    evidence: Mapped[Evidence] = relationship(back_populates="links")
+    indicator: Mapped[FrameworkIndicator] = relationship()
 
 
 class ReviewQuery(Base):

@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
@@ -23,9 +22,11 @@ from werkzeug.wrappers import Response
 
 from audit.audits import services, values
 from audit.audits.form_parts import (
+    blockers_by_domain,
     changed_since_submission,
     domain_or_404,
     initial,
+    pop_evidence_outcome,
     problem_text,
     problem_texts,
     progress,
@@ -86,9 +87,13 @@ def index() -> str:
 @login_required
 def show(audit_id: int) -> str:
     """An audit's overview: state, progress per domain, what blocks submission, the actions."""
-    audit = _audit(audit_id)
+    return _show_page(_audit(audit_id), SubmitForm(formdata=None))
+
+
+def _show_page(audit: Audit, submit_form: SubmitForm) -> str:
     data = services.load_data(audit)
     actors = services.actors_for(current_user, audit.unit)
+    blocking = services.blocking(audit, data) if audit.state in EDITABLE else []
     return render_template(
         "audits/show.html",
         audit=audit,
@@ -97,11 +102,12 @@ def show(audit_id: int) -> str:
         Actor=Actor,
         Action=Action,
         actions=allowed_actions(audit.state, actors),
-        blocking=services.blocking(audit, data) if audit.state in EDITABLE else [],
+        blocking=blocking,
+        blockers=blockers_by_domain(data, blocking),
         open_queries=services.open_queries(audit),
         state_labels=STATE_LABELS,
         problem_text=problem_text,
-        submit_form=SubmitForm(),
+        submit_form=submit_form,
         reason_form=ReasonForm(),
         empty_form=EmptyForm(),
     )
@@ -159,6 +165,7 @@ def domain(audit_id: int, code: str) -> str | Response:
         override_form=OverrideForm(),
         reference_form=EvidenceReferenceForm(),
         empty_form=EmptyForm(),
+        evidence_outcome=pop_evidence_outcome(),
         state_labels=STATE_LABELS,
     )
 
@@ -241,65 +248,6 @@ def history(audit_id: int) -> str:
     )
 
 
-# --- evidence ---------------------------------------------------------------------------------
-
-
-@bp.post("/<int:audit_id>/answers/<code>/evidence")
-@login_required
-def evidence_add(audit_id: int, code: str) -> Response:
-    """Attach a file or a document reference to an answer."""
-    audit = _audit(audit_id)
-    if not EmptyForm().validate_on_submit():
-        flash(message("form_expired"), "error")
-        return _back(audit, code)
-    upload = request.files.get("file")
-    try:
-        if upload is not None and upload.filename:
-            services.add_evidence_file(
-                current_user, audit, code, upload.filename, upload.mimetype or "", upload.stream
-            )
-        else:
-            services.add_evidence_reference(
-                current_user, audit, code, request.form.get("reference", "")
-            )
-    except Refused as error:
-        refusals.as_flash(error)
-    else:
-        flash(_("The evidence has been added."), "success")
-    return _back(audit, code)
-
-
-@bp.get("/evidence/<int:evidence_id>")
-@login_required
-def evidence_download(evidence_id: int) -> Response:
-    """Download an evidence file: only people who may see the audit."""
-    evidence, path = services.evidence_for(current_user, evidence_id)
-    if path is None or not path.exists():
-        abort(404)
-    return send_file(
-        path,
-        mimetype=evidence.content_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=evidence.filename or path.name,
-    )
-
-
-@bp.post("/evidence/<int:evidence_id>/delete")
-@login_required
-def evidence_delete(evidence_id: int) -> Response:
-    """Remove evidence while the audit is editable."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        audit = services.remove_evidence(current_user, evidence_id)
-    except Refused as error:
-        refusals.as_flash(error)
-        evidence, _path = services.evidence_for(current_user, evidence_id)
-        return redirect(url_for("audits.show", audit_id=evidence.audit_id))
-    flash(_("The evidence has been removed."), "success")
-    return _back(audit)
-
-
 # --- workflow ---------------------------------------------------------------------------------
 
 
@@ -316,16 +264,31 @@ def _act(audit_id: int, do: Callable[[Audit], None], done: str) -> Response:
 
 @bp.post("/<int:audit_id>/submit")
 @login_required
-def submit(audit_id: int) -> Response:
-    """The commander signs off and submits."""
+def submit(audit_id: int) -> str | Response:
+    """The commander signs off (name, position, the statement confirmed) and submits; what is
+    missing is said next to its field."""
+    audit = _audit(audit_id)
     form = SubmitForm()
     if not form.validate_on_submit():
-        abort(400)
-    return _act(
-        audit_id,
-        lambda a: services.submit(current_user, a, form.statement.data or ""),
-        _("The audit has been submitted for review."),
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _show_page(audit, form)
+    sign_off = services.SignOff(
+        statement=str(form.STATEMENT),
+        name=form.name.data or "",
+        position=form.position.data or "",
+        confirmed=bool(form.confirm.data),
     )
+    try:
+        services.submit(current_user, audit, sign_off)
+    except Refused as error:
+        if error.field in ("name", "position", "confirm"):
+            refusals.on_form(error, form)
+            return _show_page(audit, form)
+        refusals.as_flash(error)
+    else:
+        flash(_("The audit has been submitted for review."), "success")
+    return _back(audit)
 
 
 @bp.post("/<int:audit_id>/return")
@@ -412,3 +375,7 @@ def query_reply(query_id: int) -> Response:
     flash(_("Your reply has been sent."), "success")
     audit = services.audit_for(current_user, query.audit_id)
     return _back(audit)
+
+
+# The evidence routes live in their own module, on this blueprint.
+from audit.audits import evidence_views  # noqa: E402, F401

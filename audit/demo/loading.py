@@ -135,7 +135,11 @@ def _demo_cycles(unit_ids: Mapping[str, int]) -> None:
             problems = audits.blocking(audit)
             if problems:
                 raise DemoError(f"{code} {demo_cycle.name} cannot be submitted: {problems[:5]}")
-            audits.submit(commander, audit, SIGN_OFF)
+            audits.submit(
+                commander,
+                audit,
+                audits.SignOff(SIGN_OFF, commander.name, "Unit commander", confirmed=True),
+            )
             adviser = _adviser_for(advisers, audit)
             if state == "validated":
                 audits.validate(adviser, audit)

@@ -32,6 +32,12 @@ def on_form(error: Refused, form: FlaskForm) -> None:
     field.errors = [*field.errors, error.message]
 
 
+def undone(error: Refused) -> Refused:
+    """Roll the request back and give the refusal, for a view that shows it in its own way."""
+    _undo()
+    return error
+
+
 def as_flash(error: Refused) -> None:
     """Show the refusal at the top of the next page."""
     _undo()

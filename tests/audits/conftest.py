@@ -228,6 +228,16 @@ def small_world(app: Flask, org: Org, make_user: UserFactory) -> World:
     return _build(app, org, make_user, SMALL)
 
 
+#: A complete sign-off, for the service and as the sign-off form sends it.
+SIGNED = services.SignOff(
+    "I confirm that these answers are accurate and complete.",
+    "Amina Test",
+    "Station commander",
+    True,
+)
+SIGN_OFF_FORM = {"name": "Amina Test", "position": "Station commander", "confirm": "y"}
+
+
 #: Answers to every required question of the small framework for a police station, with the
 #: values that need no evidence except AA1 (evidence required: a reference is added).
 SMALL_ANSWERS: dict[str, object] = {

@@ -15,17 +15,16 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from audit.audits import services
-from audit.audits.models import Audit, AuditState, Evidence, QueryStatus, ReviewQuery
+from audit.audits.models import Audit, AuditState, Evidence, EvidenceLink, QueryStatus, ReviewQuery
 from audit.extensions import db
 from audit.transactions import unit_of_work
-from tests.audits.conftest import World, fill_small
+from tests.audits.conftest import SIGN_OFF_FORM, SIGNED, World, fill_small
 
 NOT_ALLOWED = "You are not allowed to do that."
 CONFLICT = "Someone else changed this answer meanwhile."
-STATEMENT = "I confirm."
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 #: Every route of the blueprint and its methods; a new route must be added to the matrix below.
@@ -38,6 +37,7 @@ ROUTES = {
     "audits.evidence_add": {"POST"},
     "audits.evidence_download": {"GET"},
     "audits.evidence_delete": {"POST"},
+    "audits.evidence_link": {"POST"},
     "audits.submit": {"POST"},
     "audits.return_": {"POST"},
     "audits.validate": {"POST"},
@@ -206,7 +206,7 @@ def test_reading(small_world):
         assert (f'action="/audits/{a}/answers/AA1/evidence"' in page) is editable, who
 
 
-@covers("audits.autosave", "audits.evidence_add", "audits.evidence_delete")
+@covers("audits.autosave", "audits.evidence_add", "audits.evidence_delete", "audits.evidence_link")
 def test_changing_answers_and_evidence(small_world):
     w = small_world
     a = w.audit
@@ -236,6 +236,8 @@ def test_changing_answers_and_evidence(small_world):
     assert w.answer("AA3").value == "exceeds"
     assert w.answer("AA5").value == 3
 
+    # Evidence: only the unit's commander; anyone else who sees the audit is forbidden.
+    refused = {None: LOGIN, **OUTSIDERS, "adviser": FORBIDDEN, "admin": FORBIDDEN}
     run(
         w,
         "POST",
@@ -243,6 +245,15 @@ def test_changing_answers_and_evidence(small_world):
         {**refused, "commander": Ok(302, shows="The evidence has been added.")},
         data={"reference": "Order 7/2026"},
     )
+    run(
+        w,
+        "POST",
+        f"/audits/evidence/{_evidence_id(w)}/links",
+        {**refused, "commander": Ok(302, shows="also supports the questions you chose")},
+        data={"code": "AA1", f"link-{_evidence_id(w)}": "AA3"},
+    )
+    with w.app.app_context(), unit_of_work():
+        assert db.session.scalar(select(func.count()).select_from(EvidenceLink)) == 2
     run(
         w,
         "POST",
@@ -282,7 +293,7 @@ def test_the_review_workflow(small_world):
         "POST",
         f"/audits/{a}/submit",
         {**base, "adviser": Refused(), "admin": Refused(), "commander": Ok(302)},
-        data={"statement": STATEMENT},
+        data=SIGN_OFF_FORM,
     )
     assert w.state() is AuditState.SUBMITTED
 
@@ -330,7 +341,7 @@ def test_the_review_workflow(small_world):
         assert db.session.get(ReviewQuery, query_id).status is QueryStatus.ANSWERED
     assert w.counts()["query_messages"] == 3
 
-    w.act(services.submit, "commander", STATEMENT)
+    w.act(services.submit, "commander", SIGNED)
     run(
         w,
         "POST",
@@ -356,7 +367,7 @@ def test_forged_ids_and_codes_are_not_found(small_world):
     w = small_world
     a = w.audit
     fill_small(w)
-    w.act(services.submit, "commander", STATEMENT)
+    w.act(services.submit, "commander", SIGNED)
     for who, method, url in [
         *[("commander", "GET", f"/audits/{n}{p}") for n in (0, 999_999) for p in ("", "/history")],
         *[
@@ -512,12 +523,20 @@ def test_hostile_input_on_the_other_routes(small_world):
             Refused("Describe the document, for example its number and date."),
             data={"reference": "", "next": target},
         )
-        assert response.location == f"/audits/{a}#AA1", target
+        assert response.location == f"/audits/{a}/domains/AA#q-AA1", target
 
     fill_small(w)
     # Workflow forms: over-long fields are refused by the form (400), empty ones with a message.
-    check(w, "commander", "POST", f"/audits/{a}/submit", 400, data={"statement": "s" * 100_000})
-    w.act(services.submit, "commander", STATEMENT)
+    page = check(
+        w,
+        "commander",
+        "POST",
+        f"/audits/{a}/submit",
+        Ok(200),
+        data={**SIGN_OFF_FORM, "name": "s" * 100_000},
+    )
+    assert "Field cannot be longer than 200 characters." in page_text(w, "commander", page)
+    w.act(services.submit, "commander", SIGNED)
     check(w, "adviser", "POST", f"/audits/{a}/answers/AA5/queries", 400, data={"body": "q" * 5000})
     check(w, "adviser", "POST", f"/audits/{a}/return", 400, data={"reason": "r" * 100_000})
     check(
@@ -628,9 +647,9 @@ def test_nul_characters_are_refused_everywhere(small_world):
         "POST",
         f"/audits/{a}/submit",
         Refused("The text contains characters that cannot be stored."),
-        data={"statement": bad},
+        data={**SIGN_OFF_FORM, "position": bad},
     )
-    w.act(services.submit, "commander", STATEMENT)
+    w.act(services.submit, "commander", SIGNED)
     check(
         w,
         "adviser",

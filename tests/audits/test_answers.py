@@ -261,7 +261,8 @@ def test_totals_rules_and_computed_percentages(world):
     assert world.answer("FA1a").value == 12
     # It blocks submission and is shown on the audit page and next to the answer.
     page = html.unescape(world.client("commander").get(f"/audits/{world.audit}").data.decode())
-    assert f"FA1a</a>: {FA1A_RULE}" in page
+    assert '#q-FA1a"><span class="code" dir="ltr">FA1a</span>' in page
+    assert f'<span class="blocking-problem">{FA1A_RULE}</span>' in page
     page = world.client("commander").get(f"/audits/{world.audit}/domains/FA").data.decode()
     assert FA1A_RULE in question(page, "FA1a")
     assert "120.0%" in question(page, "FA1b")  # formatted by Babel for the page's language

@@ -11,6 +11,7 @@ import html
 import io
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from audit.audits import services
@@ -25,10 +26,13 @@ from audit.audits.models import (
     ReviewQuery,
 )
 from audit.extensions import db
+from audit.refusals import Refused
 from audit.transactions import unit_of_work
-from tests.audits.conftest import World, fill_small
+from tests.audits.conftest import SIGN_OFF_FORM, SIGNED, World, fill_small
 
-STATEMENT = "I confirm that these answers are accurate and complete."
+STATEMENT_SHOWN = (
+    "I confirm that these answers are accurate and complete to the best of my knowledge."
+)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 
@@ -69,53 +73,123 @@ def query_status(world: World) -> list[QueryStatus]:
 def test_submit_is_blocked_until_everything_is_answered_and_signed_off(small_world):
     w = small_world
     page = text(w.client("commander").get(f"/audits/{w.audit}"))
-    assert "These still block submission:" in page
-    assert "AA1</a>: This question must be answered." in page
-    assert "BB7</a>: This question must be answered." in page
-    assert "BB5</a>" not in page  # a text question is never required
+    assert "These still block submission (10):" in page
+    assert 'AA1</span> Are there separate toilets?</a><br><span class="blocking-problem">' in page
+    assert "This question must be answered." in page
+    assert "BB7</span>" in page
+    assert "BB5</span>" not in page  # a text question is never required
     assert f'action="/audits/{w.audit}/submit"' not in page
     before = w.snapshot()
-    page = send(w, "commander", "submit", {"statement": STATEMENT})
+    page = send(w, "commander", "submit", SIGN_OFF_FORM)
     assert "The audit cannot be submitted yet. Answers that still need attention: 10." in page
     assert w.snapshot() == before
 
     # Every answer, but AA1 ("yes", evidence required) has no evidence yet.
     fill_small(w, evidence=False)
-    page = send(w, "commander", "submit", {"statement": STATEMENT})
+    page = send(w, "commander", "submit", SIGN_OFF_FORM)
     assert "Answers that still need attention: 1." in page
-    assert "AA1</a>: This answer needs evidence: attach a file or a document reference." in page
+    assert "This answer needs evidence: attach a file or a document reference." in page
     assert w.state() is AuditState.IN_PROGRESS
 
     page = send(w, "commander", "answers/AA1/evidence", {"reference": "Photo album 12/2025"})
     assert "The evidence has been added." in page
-    assert "These still block submission:" not in page
+    page = text(w.client("commander").get(f"/audits/{w.audit}"))
+    assert "These still block submission" not in page
     assert f'action="/audits/{w.audit}/submit"' in page
-    for statement in ("", "   "):
-        page = send(w, "commander", "submit", {"statement": statement})
-        assert "Write the sign-off statement before submitting." in page
-        assert w.state() is AuditState.IN_PROGRESS
+    assert STATEMENT_SHOWN in page  # the statement is shown in full, not in a box to type in
+    assert 'name="statement"' not in page
+    before = w.snapshot()
+    for form, problem in [
+        ({}, "Give your full name to sign off."),
+        ({**SIGN_OFF_FORM, "name": "   "}, "Give your full name to sign off."),
+        ({**SIGN_OFF_FORM, "position": ""}, "Give your position (rank and post) to sign off."),
+        ({"name": "ok", "position": "ok"}, "Tick the box to confirm the statement"),
+        ({**SIGN_OFF_FORM, "confirm": ""}, "Tick the box to confirm the statement"),
+    ]:
+        response = w.client("commander").post(f"/audits/{w.audit}/submit", data=form)
+        assert response.status_code == 200, form  # the page again, the message at its field
+        page = text(response)
+        assert '<ul class="errors" id="' in page, form
+        assert problem in page, form
+        assert 'aria-invalid="true"' in page or "confirm-errors" in page, form
+        assert w.snapshot() == before, form
 
-    page = send(w, "commander", "submit", {"statement": f"  {STATEMENT}  "})
+    page = send(w, "commander", "submit", {**SIGN_OFF_FORM, "name": "  Amina Test  "})
     assert "The audit has been submitted for review." in page
     with w.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, w.audit)
         assert audit.state is AuditState.SUBMITTED
-        assert audit.sign_off == STATEMENT
+        assert audit.sign_off == STATEMENT_SHOWN
+        assert (audit.sign_off_name, audit.sign_off_position) == ("Amina Test", "Station commander")
+        assert audit.sign_off_confirmed is True
         assert audit.signed_off_by_id == w.user("commander").id
         assert audit.submitted_at is not None
-    assert actions(w)[-1] == ("audit.submitted", STATEMENT)
+    assert actions(w)[-1] == (
+        "audit.submitted",
+        f"{STATEMENT_SHOWN}\n— Amina Test, Station commander",
+    )
+    page = text(w.client("adviser").get(f"/audits/{w.audit}"))
+    assert "Signed by Amina Test, Station commander · statement confirmed" in page
+    history = text(w.client("adviser").get(f"/audits/{w.audit}/history"))
+    assert "— Amina Test, Station commander" in history
     # Submitted: the commander can no longer change answers or submit again.
     response = w.client("commander").post(
         f"/audits/{w.audit}/answers/AA3", data={"AA3": "exceeds", "AA3__rev": "1"}
     )
     assert response.status_code == 409
-    page = send(w, "commander", "submit", {"statement": STATEMENT})
+    page = send(w, "commander", "submit", SIGN_OFF_FORM)
     assert "That is not possible while the audit is in its current state." in page
+
+
+def test_the_sign_off_service_refuses_what_is_missing(filled):
+    w = filled
+    for signed, key in [
+        (services.SignOff("", "A", "B", True), "sign_off_required"),
+        (services.SignOff("S", "", "B", True), "sign_off_name_required"),
+        (services.SignOff("S", "A", " ", True), "sign_off_position_required"),
+        (services.SignOff("S", "A", "B", False), "sign_off_not_confirmed"),
+        (services.SignOff("S", "A" * 201, "B", True), "too_long"),
+    ]:
+        with pytest.raises(Refused) as refused:
+            w.act(services.submit, "commander", signed)
+        assert refused.value.key == key, signed
+    assert w.state() is AuditState.IN_PROGRESS
+
+
+def test_every_blocker_is_listed_grouped_by_domain_with_its_question(world):
+    """The shipped framework has far more than 40 required questions: all of them are listed,
+    under their domain's title, each with its text and a link to it on its domain page."""
+    w = world
+    with w.app.app_context(), unit_of_work():
+        audit = db.session.get(Audit, w.audit)
+        data = services.load_data(audit)
+        blocking = services.blocking(audit, data)
+        expected = [(data.framework.indicator(code), problem) for code, problem in blocking]
+        codes = {ind.domain_code for ind, _problem in expected}
+        domains = [d for d in data.framework.domains if d.code in codes]
+    assert len(expected) > 40
+    page = text(w.client("commander").get(f"/audits/{w.audit}"))
+    assert "more." not in page
+    assert f"These still block submission ({len(expected)}):" in page
+    listed = page[page.index('<div class="blocking">') :]
+    for ind, _problem in expected:
+        link = f'href="/audits/{w.audit}/domains/{ind.domain_code}#q-{ind.code}"'
+        assert link in listed, ind.code
+        assert ind.text["en"] in listed, ind.code
+    headings = [listed.index(f"<h3>{d.title['en']}</h3>") for d in domains]
+    assert headings == sorted(headings)
+    # Each question sits under its own domain's heading.
+    for ind, _problem in expected:
+        position = listed.index(f'#q-{ind.code}"')
+        own = next(i for i, d in enumerate(domains) if d.code == ind.domain_code)
+        assert headings[own] < position, ind.code
+        if own + 1 < len(headings):
+            assert position < headings[own + 1], ind.code
 
 
 def test_a_query_return_reply_resubmit_and_validate(filled):
     w = filled
-    assert "submitted for review" in send(w, "commander", "submit", {"statement": STATEMENT})
+    assert "submitted for review" in send(w, "commander", "submit", SIGN_OFF_FORM)
 
     # Returning needs a question first.
     page = send(w, "adviser", "return", {"reason": "Please check."})
@@ -141,7 +215,7 @@ def test_a_query_return_reply_resubmit_and_validate(filled):
     assert actions(w)[-1] == ("audit.returned", "See the question on beds.")
 
     # The commander cannot resubmit over an unanswered question ...
-    page = send(w, "commander", "submit", {"statement": STATEMENT})
+    page = send(w, "commander", "submit", SIGN_OFF_FORM)
     assert "Some review questions are still open: answer them first." in page
     assert w.state() is AuditState.RETURNED
     # ... replies, which answers it, corrects the answer and resubmits.
@@ -151,7 +225,7 @@ def test_a_query_return_reply_resubmit_and_validate(filled):
     assert "Your reply has been sent." in page
     assert query_status(w) == [QueryStatus.ANSWERED]
     assert w.save("AA5", "6").saved
-    assert "submitted for review" in send(w, "commander", "submit", {"statement": STATEMENT})
+    assert "submitted for review" in send(w, "commander", "submit", SIGN_OFF_FORM)
     page = text(w.client("adviser").get(f"/audits/{w.audit}/domains/AA"))
     assert page.count("Changed since it was returned") == 1  # AA5 only
     assert "Two more rooms." in page
@@ -203,7 +277,7 @@ def test_an_override_needs_a_reason_and_a_submitted_audit(filled):
     page = send(w, "adviser", "answers/AA3/override", {"level": "exceeds", "reason": "Funded."})
     assert "That is not possible while the audit is in its current state." in page
     assert overrides() == {}
-    w.act(services.submit, "commander", STATEMENT)
+    w.act(services.submit, "commander", SIGNED)
     before = w.snapshot()
     for who, data, message in [
         ("commander", {"level": "exceeds", "reason": "x"}, "You are not allowed to do that."),
@@ -234,7 +308,7 @@ def test_an_administrator_reopens_a_validated_audit_with_a_reason(filled):
     w = filled
     page = send(w, "admin", "reopen", {"reason": "Wrong unit strength."})
     assert "That is not possible while the audit is in its current state." in page
-    w.act(services.submit, "commander", STATEMENT)
+    w.act(services.submit, "commander", SIGNED)
     w.act(services.validate, "adviser")
     before = w.snapshot()
     assert "You are not allowed to do that." in send(w, "adviser", "reopen", {"reason": "x"})
@@ -252,7 +326,7 @@ def test_an_administrator_reopens_a_validated_audit_with_a_reason(filled):
     assert actions(w)[-1] == ("audit.reopened", "The strength return was last year's.")
     # The unit may correct and resubmit.
     assert w.save("AA5", "5").saved
-    w.act(services.submit, "commander", STATEMENT)
+    w.act(services.submit, "commander", SIGNED)
     assert w.state() is AuditState.SUBMITTED
 
 
@@ -276,7 +350,7 @@ def test_an_evidence_file_is_kept_and_shown_only_to_those_who_see_the_audit(smal
     w = small_world
     response = upload(w, "commander", PDF, "Toilets photos.pdf", "application/pdf")
     assert response.status_code == 302
-    assert response.location == f"/audits/{w.audit}/domains/AA"
+    assert response.location == f"/audits/{w.audit}/domains/AA#q-AA1"
     assert "The evidence has been added." in text(w.client("commander").get(response.location))
     with w.app.app_context(), unit_of_work():
         evidence = db.session.scalars(select(Evidence)).one()
@@ -288,7 +362,7 @@ def test_an_evidence_file_is_kept_and_shown_only_to_those_who_see_the_audit(smal
     assert stored_files(w) == [stored_name]
     assert "Toilets" not in stored_name
     page = text(w.client("commander").get(f"/audits/{w.audit}/domains/AA"))
-    assert f'href="/audits/evidence/{evidence_id}">Toilets photos.pdf</a>' in page
+    assert f'href="/audits/evidence/{evidence_id}"><bdi>Toilets photos.pdf</bdi></a>' in page
 
     url = f"/audits/evidence/{evidence_id}"
     for who in ("commander", "adviser", "admin"):

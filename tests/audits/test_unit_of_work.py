@@ -21,10 +21,9 @@ from audit.audits.models import Audit, AuditLogEntry, ReviewQuery
 from audit.extensions import db
 from audit.outbox.models import OutboxMessage
 from audit.transactions import unit_of_work
-from tests.audits.conftest import World, fill_small
+from tests.audits.conftest import SIGN_OFF_FORM, SIGNED, World, fill_small
 
 WRITES = (AuditLogEntry, ActivityEvent, OutboxMessage)
-STATEMENT = "I confirm that these answers are accurate and complete."
 
 
 def everything(world: World) -> dict[str, list[tuple[Any, ...]]]:
@@ -58,7 +57,7 @@ def _user_id(world: World, who: str) -> int:
 
 def _submitted(world: World) -> World:
     fill_small(world)
-    world.act(services.submit, "commander", STATEMENT)
+    world.act(services.submit, "commander", SIGNED)
     return world
 
 
@@ -121,7 +120,7 @@ PATHS: list[tuple[str, Callable[[World], World], str, Callable[[World], tuple[st
         "submit",
         lambda w: (fill_small(w), w)[1],
         "commander",
-        lambda w: (f"/audits/{w.audit}/submit", {"statement": STATEMENT}),
+        lambda w: (f"/audits/{w.audit}/submit", SIGN_OFF_FORM),
     ),
     (
         "return",
@@ -259,7 +258,7 @@ def test_work_of_a_rolled_back_request_never_reaches_a_worker(
     world.app.config["PROPAGATE_EXCEPTIONS"] = False
     client = world.client("commander")
     request.getfixturevalue("failing_write")
-    response = client.post(f"/audits/{world.audit}/submit", data={"statement": STATEMENT})
+    response = client.post(f"/audits/{world.audit}/submit", data=SIGN_OFF_FORM)
     assert response.status_code == 500
     assert sent == []
     with world.app.app_context(), unit_of_work():

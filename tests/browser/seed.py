@@ -24,6 +24,7 @@ from typing import Any
 from audit.transactions import unit_of_work
 from tests.browser.seed_coverage import seed_coverage
 from tests.browser.seed_names import seed_names
+from tests.browser.seed_evidence import seed_evidence
 
 
 def seed(framework: str, password: str) -> dict[str, object]:
@@ -75,6 +76,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
             **seed_charts(country.id, admin, user),
             **seed_names(police.id, user),
             **seed_coverage(country.id, admin, user),
+            **seed_evidence(version.id, country.id, admin, user),
         }
 
 
@@ -194,7 +196,8 @@ def seed_journeys(
             saved = audits.save_answer(who, audit, indicator, value, base_revision=None)
             if not saved.saved:
                 raise RuntimeError(f"{code} {indicator}: {saved.problems}")
-        audits.submit(who, audit, f"Checked and signed by the commander of {code}.")
+        statement = f"Checked and signed by the commander of {code}."
+        audits.submit(who, audit, audits.SignOff(statement, who.name, "Commander", True))
         if code.startswith("BP-V"):
             audits.validate(people["adviser_axe"], audit)
     # A form half filled in, with an answer "not applicable" (the accessibility checks read it).
@@ -300,7 +303,7 @@ def seed_charts(country_id: int, admin: Any, user: Callable[..., Any]) -> dict[s
                 continue
             if not saved.saved:
                 raise RuntimeError(f"{code} {ind.code}: {saved.problems}")
-        audits.submit(commander, audit, SIGN_OFF)
+        audits.submit(commander, audit, audits.SignOff(SIGN_OFF, commander.name, "Commander", True))
         audits.validate(adviser, audit)
         if closed:
             audits.close_cycle(admin, cycle)

@@ -68,7 +68,10 @@ def _state(page: Any, label: str) -> None:
 def _sign_off(page: Any, server: Server) -> None:
     page.goto(_show(server))
     expect(page.locator("ul.blocking")).to_have_count(0)
-    expect(page.locator("textarea[name=statement]")).not_to_be_empty()
+    expect(page.locator(".sign-off-statement")).not_to_be_empty()
+    page.fill("input[name=name]", "Cdr Haddad")
+    page.fill("input[name=position]", "Station commander")
+    page.check("input[name=confirm]")
     page.get_by_role("button", name="Sign off and submit").click()
     _flash(page, "The audit has been submitted for review.")
     _state(page, "Submitted")

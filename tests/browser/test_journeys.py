@@ -147,7 +147,10 @@ def test_commander_answers_two_domains_and_submits(browser: Any, server: Server,
     if lang == "en":
         expect(page.locator("main table")).to_contain_text("2 of 2")
     expect(page.locator("ul.blocking")).to_have_count(0)
-    expect(page.locator("textarea[name=statement]")).not_to_be_empty()
+    expect(page.locator(".sign-off-statement")).not_to_be_empty()
+    page.fill("input[name=name]", "Cdr Haddad")
+    page.fill("input[name=position]", "Station commander")
+    page.check("input[name=confirm]")
     shoot(page, lang, "commander-5-audit")
     page.locator(f"form[action$='/audits/{audit_id}/submit'] button[type=submit]").click()
     _flash(page, lang, "The audit has been submitted for review.")

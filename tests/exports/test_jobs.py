@@ -59,7 +59,8 @@ def workbook(world: World, who: str, export_id: int) -> openpyxl.Workbook:
 @pytest.fixture
 def validated(filled: World) -> World:
     """The small world's audit submitted and validated: it has a scorecard."""
-    filled.act(audits.submit, "commander", "I confirm these answers.")
+    signed = audits.SignOff("I confirm these answers.", "A. Commander", "Station commander", True)
+    filled.act(audits.submit, "commander", signed)
     filled.act(audits.validate, "adviser")
     return filled
 

@@ -26,7 +26,7 @@ from audit.transactions import unit_of_work
 from tests.audits.conftest import SMALL_ANSWERS, World
 from tests.conftest import UserFactory
 
-STATEMENT = "I confirm these answers."
+STATEMENT = services.SignOff("I confirm these answers.", "A. Commander", "Commander", True)
 K = 5
 
 

@@ -15,7 +15,7 @@ from audit.scoring import services as scoring
 from audit.scoring.models import DomainScore, ScorecardSnapshot, SexCount, Trigger
 from audit.transactions import unit_of_work
 
-STATEMENT = "I confirm these answers."
+STATEMENT = services.SignOff("I confirm these answers.", "A. Commander", "Commander", True)
 
 
 def _count(app, model) -> int:

@@ -18,7 +18,7 @@ from audit.scoring import services as scoring
 from audit.transactions import unit_of_work
 from tests.audits.conftest import SMALL_ANSWERS
 
-STATEMENT = "I confirm these answers."
+STATEMENT = services.SignOff("I confirm these answers.", "A. Commander", "Commander", True)
 
 
 def _url(audit_id: int) -> str:

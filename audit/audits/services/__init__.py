@@ -19,9 +19,13 @@ from audit.audits.services.cycles import (
     remove_audit,
 )
 from audit.audits.services.evidence import (
+    Upload,
+    UploadsRefused,
     add_evidence_file,
+    add_evidence_files,
     add_evidence_reference,
     evidence_for,
+    link_evidence,
     remove_evidence,
     storage_folder,
 )
@@ -37,6 +41,7 @@ from audit.audits.services.reading import (
     visible_audits,
 )
 from audit.audits.services.review import (
+    SignOff,
     open_queries,
     open_query,
     override,
@@ -51,8 +56,12 @@ from audit.audits.services.review import (
 __all__ = [
     "AuditData",
     "SaveResult",
+    "SignOff",
+    "Upload",
+    "UploadsRefused",
     "actors_for",
     "add_evidence_file",
+    "add_evidence_files",
     "add_evidence_reference",
     "add_units",
     "audit_for",
@@ -65,6 +74,7 @@ __all__ = [
     "history",
     "indicator_rows",
     "left_out",
+    "link_evidence",
     "load_data",
     "open_cycle",
     "open_queries",

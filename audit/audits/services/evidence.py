@@ -1,10 +1,18 @@
 """Evidence attached to answers: uploaded files (checked by size, type and content) and
-references to documents kept elsewhere."""
+references to documents kept elsewhere.
+
+One piece of evidence belongs to an audit and supports one or more of its questions (its
+links). Several files may be sent at once: each is checked, and if any of them is refused none
+is kept, and the refusal names every file that was refused and why. Removing evidence from one
+question keeps it for the others; the file itself goes once no question holds it any more.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -14,7 +22,7 @@ from werkzeug.exceptions import NotFound
 from audit import transactions
 from audit.accounts.models import User
 from audit.audits import values
-from audit.audits.models import Audit, Evidence, EvidenceKind
+from audit.audits.models import Audit, Evidence, EvidenceKind, EvidenceLink
 from audit.audits.services import log
 from audit.audits.services.checks import asked_indicator, clean_text, require_editable
 from audit.audits.services.reading import audit_for, indicator_rows, load_data
@@ -36,6 +44,26 @@ ALLOWED_UPLOADS = {
         (b"PK\x03\x04",),
     ),
 }
+
+#: The most files one upload may carry.
+MAX_FILES = 20
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as the browser sent it."""
+
+    filename: str
+    content_type: str
+    stream: IO[bytes]
+
+
+class UploadsRefused(Refused):
+    """Some files of an upload were refused, so none was kept: `files` says which and why."""
+
+    def __init__(self, files: Sequence[tuple[str, Refused]]) -> None:
+        super().__init__("files_refused", "file", count=len(files))
+        self.files = list(files)
 
 
 def storage_folder() -> Path:
@@ -67,13 +95,47 @@ def _checked_upload(filename: str, content_type: str, stream: IO[bytes]) -> tupl
     return name, content
 
 
-def add_evidence_file(
-    user: User, audit: Audit, code: str, filename: str, content_type: str, stream: IO[bytes]
-) -> Evidence:
-    """Keep an uploaded file under a random name after checking its size, type and content."""
+def _questions(audit: Audit, code: str, also: Iterable[str]) -> list[str]:
+    """The question the evidence is added to, then the others it should support, each once;
+    every one must be asked of this unit (else NotFound)."""
+    data = load_data(audit)
+    codes = list(dict.fromkeys([code, *also]))
+    for each in codes:
+        asked_indicator(data, each)
+    return codes
+
+
+def add_evidence_files(
+    user: User, audit: Audit, code: str, uploads: Sequence[Upload], also: Iterable[str] = ()
+) -> list[Evidence]:
+    """Keep several uploaded files for a question (and the other questions in `also`).
+
+    Every file is checked before any is kept: one refused file refuses the upload
+    (:class:`UploadsRefused`, naming each refused file), and nothing is stored."""
     require_editable(user, audit)
-    asked_indicator(load_data(audit), code)
-    name, content = _checked_upload(filename, content_type, stream)
+    codes = _questions(audit, code, also)
+    if not uploads:
+        raise Refused("reference_required", "reference")
+    if len(uploads) > MAX_FILES:
+        raise Refused("too_many_files", "file", max=MAX_FILES)
+    checked: list[tuple[str, bytes, str]] = []
+    refused: list[tuple[str, Refused]] = []
+    for upload in uploads:
+        try:
+            name, content = _checked_upload(upload.filename, upload.content_type, upload.stream)
+        except Refused as error:
+            shown = values.CONTROL_CHARACTERS.sub("", Path(upload.filename or "").name)
+            refused.append((shown[:255] or "?", error))
+        else:
+            checked.append((name, content, upload.content_type))
+    if refused:
+        raise UploadsRefused(refused)
+    return [_keep_file(user, audit, codes, *item) for item in checked]
+
+
+def _keep_file(
+    user: User, audit: Audit, codes: list[str], name: str, content: bytes, content_type: str
+) -> Evidence:
     extension = name.rsplit(".", 1)[-1].lower()
     stored = f"{secrets.token_hex(16)}.{extension}"
     target = storage_folder() / stored
@@ -84,7 +146,7 @@ def add_evidence_file(
     return _attach(
         user,
         audit,
-        code,
+        codes,
         {"file": name, "sha256": digest},
         kind=EvidenceKind.FILE,
         filename=name,
@@ -95,10 +157,31 @@ def add_evidence_file(
     )
 
 
-def add_evidence_reference(user: User, audit: Audit, code: str, reference: str) -> Evidence:
+def add_evidence_file(
+    user: User,
+    audit: Audit,
+    code: str,
+    filename: str,
+    content_type: str,
+    stream: IO[bytes],
+    also: Iterable[str] = (),
+) -> Evidence:
+    """Keep one uploaded file after checking its size, type and content."""
+    try:
+        (evidence,) = add_evidence_files(
+            user, audit, code, [Upload(filename, content_type, stream)], also
+        )
+    except UploadsRefused as error:
+        raise error.files[0][1] from None
+    return evidence
+
+
+def add_evidence_reference(
+    user: User, audit: Audit, code: str, reference: str, also: Iterable[str] = ()
+) -> Evidence:
     """Record a document kept elsewhere (e.g. an order number and date)."""
     require_editable(user, audit)
-    asked_indicator(load_data(audit), code)
+    codes = _questions(audit, code, also)
     reference = clean_text(reference)
     if not reference:
         raise Refused("reference_required", "reference")
@@ -107,7 +190,7 @@ def add_evidence_reference(user: User, audit: Audit, code: str, reference: str) 
     return _attach(
         user,
         audit,
-        code,
+        codes,
         {"reference": reference},
         kind=EvidenceKind.REFERENCE,
         reference=reference,
@@ -115,19 +198,44 @@ def add_evidence_reference(user: User, audit: Audit, code: str, reference: str) 
 
 
 def _attach(
-    user: User, audit: Audit, code: str, logged: dict[str, object], **fields: object
+    user: User, audit: Audit, codes: list[str], logged: dict[str, object], **fields: object
 ) -> Evidence:
-    """Store the evidence on the question and log it."""
-    evidence = Evidence(
-        audit_id=audit.id,
-        indicator_id=indicator_rows(audit.cycle.framework_version)[code].id,
-        uploaded_by_id=user.id,
-        **fields,
-    )
+    """Store the evidence on its questions and log it on each."""
+    rows = indicator_rows(audit.cycle.framework_version)
+    evidence = Evidence(audit_id=audit.id, uploaded_by_id=user.id, **fields)
+    evidence.links = [EvidenceLink(indicator_id=rows[code].id) for code in codes]
     db.session.add(evidence)
     db.session.flush()
-    log.write(audit, user, "evidence.added", indicator_id=evidence.indicator_id, new=logged)
+    for code in codes:
+        log.write(audit, user, "evidence.added", indicator_id=rows[code].id, new=logged)
     return evidence
+
+
+def link_evidence(user: User, evidence_id: int, codes: Iterable[str]) -> tuple[Audit, list[str]]:
+    """Let evidence already kept support more questions; gives the questions newly linked."""
+    evidence, _path = evidence_for(user, evidence_id)
+    audit = audit_for(user, evidence.audit_id)
+    require_editable(user, audit)
+    wanted = list(dict.fromkeys(codes))
+    if not wanted:
+        raise Refused("choose_questions", "link")
+    data = load_data(audit)
+    for code in wanted:
+        asked_indicator(data, code)
+    rows = indicator_rows(audit.cycle.framework_version)
+    held = {link.indicator_id for link in evidence.links}
+    added = [code for code in wanted if rows[code].id not in held]
+    for code in added:
+        evidence.links.append(EvidenceLink(indicator_id=rows[code].id))
+        log.write(audit, user, "evidence.added", indicator_id=rows[code].id, new=_logged(evidence))
+    db.session.flush()
+    return audit, added
+
+
+def _logged(evidence: Evidence) -> dict[str, object]:
+    if evidence.kind is EvidenceKind.FILE:
+        return {"file": evidence.filename, "sha256": evidence.sha256}
+    return {"reference": evidence.reference}
 
 
 def evidence_for(user: User, evidence_id: int) -> tuple[Evidence, Path | None]:
@@ -140,20 +248,29 @@ def evidence_for(user: User, evidence_id: int) -> tuple[Evidence, Path | None]:
     return evidence, path
 
 
-def remove_evidence(user: User, evidence_id: int) -> Audit:
-    """Remove evidence from an answer while the audit is editable (the log keeps its trace).
-    The file itself is deleted once the removal has committed."""
+def remove_evidence(user: User, evidence_id: int, code: str | None = None) -> Audit:
+    """Remove evidence from one question (`code`), or from every question when no code is
+    given, while the audit is editable; the log keeps its trace. Evidence no question holds any
+    more is deleted, and its file once the removal has committed."""
     evidence, path = evidence_for(user, evidence_id)
     audit = audit_for(user, evidence.audit_id)
     require_editable(user, audit)
-    log.write(
-        audit,
-        user,
-        "evidence.removed",
-        indicator_id=evidence.indicator_id,
-        old={"file": evidence.filename, "reference": evidence.reference},
-    )
-    db.session.delete(evidence)
-    if path is not None:
-        transactions.after_commit(db.session(), lambda: path.unlink(missing_ok=True))
+    if code is None:
+        removed = list(evidence.links)
+    else:
+        rows = indicator_rows(audit.cycle.framework_version)
+        if code not in rows:
+            raise NotFound
+        removed = [link for link in evidence.links if link.indicator_id == rows[code].id]
+        if not removed:
+            raise NotFound
+    old = {"file": evidence.filename, "reference": evidence.reference}
+    for link in removed:
+        log.write(audit, user, "evidence.removed", indicator_id=link.indicator_id, old=old)
+        evidence.links.remove(link)
+    if not evidence.links:
+        db.session.delete(evidence)
+        if path is not None:
+            transactions.after_commit(db.session(), lambda: path.unlink(missing_ok=True))
+    db.session.flush()
     return audit

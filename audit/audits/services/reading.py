@@ -14,7 +14,7 @@ from audit.access.roles import Role
 from audit.access.scope import Can, abilities, visible_unit_ids
 from audit.accounts.models import User
 from audit.audits import values
-from audit.audits.models import Answer, Audit, AuditCycle, AuditState, Evidence
+from audit.audits.models import Answer, Audit, AuditCycle, AuditState, Evidence, EvidenceLink
 from audit.audits.workflow import Actor
 from audit.extensions import db
 from audit.frameworks import evaluation, spec
@@ -127,7 +127,8 @@ def indicator_rows(version: FrameworkVersion) -> dict[str, FrameworkIndicator]:
 
 
 def load_data(audit: Audit) -> AuditData:
-    """Everything the form and the checks need about one audit, in two queries."""
+    """Everything the form and the checks need about one audit, in a few queries (evidence is
+    listed under every question it supports)."""
     rows = db.session.execute(
         select(Answer, FrameworkIndicator.code)
         .join(FrameworkIndicator, Answer.indicator_id == FrameworkIndicator.id)
@@ -137,8 +138,10 @@ def load_data(audit: Audit) -> AuditData:
     evidence: dict[str, list[Evidence]] = {}
     for item, code in db.session.execute(
         select(Evidence, FrameworkIndicator.code)
-        .join(FrameworkIndicator, Evidence.indicator_id == FrameworkIndicator.id)
+        .join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+        .join(FrameworkIndicator, EvidenceLink.indicator_id == FrameworkIndicator.id)
         .where(Evidence.audit_id == audit.id)
+        .options(selectinload(Evidence.links).selectinload(EvidenceLink.indicator))
         .order_by(Evidence.id)
     ):
         evidence.setdefault(code, []).append(item)

@@ -7,6 +7,8 @@ on them in the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
@@ -53,14 +55,43 @@ def open_queries(audit: Audit) -> list[ReviewQuery]:
     )
 
 
-def submit(user: User, audit: Audit, statement: str) -> None:
-    """The commander signs off and submits; refused while anything blocks submission."""
+@dataclass(frozen=True)
+class SignOff:
+    """The commander's sign-off: the statement they confirm, and who signs it in which post."""
+
+    statement: str
+    name: str
+    position: str
+    confirmed: bool
+
+
+def _checked_sign_off(sign_off: SignOff) -> SignOff:
+    """The sign-off with its text cleaned, or the first thing it still lacks."""
+    statement = clean_text(sign_off.statement)
+    name = clean_text(sign_off.name)
+    position = clean_text(sign_off.position)
+    if not statement:
+        raise Refused("sign_off_required", "statement")
+    if not name:
+        raise Refused("sign_off_name_required", "name")
+    if len(name) > 200:
+        raise Refused("too_long", "name", max=200)
+    if not position:
+        raise Refused("sign_off_position_required", "position")
+    if len(position) > 200:
+        raise Refused("too_long", "position", max=200)
+    if sign_off.confirmed is not True:
+        raise Refused("sign_off_not_confirmed", "confirm")
+    return SignOff(statement[:2000], name, position, True)
+
+
+def submit(user: User, audit: Audit, sign_off: SignOff) -> None:
+    """The commander signs off (name, position, the statement confirmed) and submits; refused
+    while anything blocks submission."""
     target = _transition(user, audit, Action.SUBMIT)
     if audit.cycle.status is CycleStatus.CLOSED:
         raise Refused("cycle_closed")
-    statement = clean_text(statement)
-    if not statement:
-        raise Refused("sign_off_required", "statement")
+    signed = _checked_sign_off(sign_off)
     problems = blocking(audit)
     if problems:
         raise Refused("submission_blocked", count=len(problems))
@@ -68,10 +99,20 @@ def submit(user: User, audit: Audit, statement: str) -> None:
         raise Refused("queries_open")
     old = audit.state.value
     audit.state = target
-    audit.sign_off = statement[:2000]
+    audit.sign_off = signed.statement
+    audit.sign_off_name = signed.name
+    audit.sign_off_position = signed.position
+    audit.sign_off_confirmed = True
     audit.signed_off_by_id = user.id
     audit.submitted_at = utcnow()
-    log.write(audit, user, "audit.submitted", old=old, new=target.value, note=audit.sign_off)
+    log.write(
+        audit,
+        user,
+        "audit.submitted",
+        old=old,
+        new=target.value,
+        note=f"{signed.statement}\n— {signed.name}, {signed.position}",
+    )
     signals.audit_submitted.send(audit)
 
 
