@@ -8,7 +8,7 @@ The sign-off keeps the name and position it was signed with and whether the stat
 confirmed; earlier submissions count as confirmed (their statement was written and sent).
 
 Revision ID: 5e1d3c9a7b20
-Revises: 7c7b5fdd814e
+Revises: 3b1e6a9c2d40
 Create Date: 2026-12-07 05:40:00
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1d3c9a7b20'
-down_revision = '7c7b5fdd814e'
+down_revision = '3b1e6a9c2d40'
 branch_labels = None
 depends_on = None
 
