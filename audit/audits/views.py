@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from audit.audits import services, values
 from audit.audits.form_parts import (
     changed_since_submission,
+    conflict_body,
     domain_or_404,
     initial,
     problem_text,
@@ -203,17 +204,14 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
         "saved": result.saved,
         "revision": result.revision,
         "problems": problem_texts(result.problems, ind),
-        "warnings": [problem_text(p) for p in result.warnings],
+        # Broken rules block submission (values.blocking); the rest only inform.
+        "blocking": [problem_text(p) for p in result.warnings if p.code == "rule_broken"],
+        "warnings": [problem_text(p) for p in result.warnings if p.code != "rule_broken"],
         "statuses": statuses,
         "progress": progress(fresh),
     }
     if result.conflict is not None:
-        body["conflict"] = {
-            "revision": result.conflict["revision"],
-            "by": result.conflict["by"],
-            "input": values.to_input(ind, result.conflict["value"]),
-            "not_applicable": result.conflict["not_applicable"],
-        }
+        body.update(conflict_body(result.conflict, ind))
         return jsonify(body), 409
     return jsonify(body), (200 if result.saved else 422)
 
