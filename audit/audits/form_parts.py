@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from audit.audits import services, values
 from audit.audits.models import Audit
+from audit.audits.services.answers import dependents
 from audit.frameworks import spec
 from audit.frameworks.evaluation import Compared
 from audit.i18n import pick
@@ -72,6 +73,18 @@ def problem_texts(problems: Sequence[values.Problem], ind: spec.Indicator) -> li
     if problems and all(p.code == "cell_required" for p in problems):
         return [message("table_incomplete", count=len(problems))]
     return [problem_text(p, ind) for p in problems]
+
+
+def broken_rules(data: services.AuditData, code: str) -> dict[str, list[str]]:
+    """The broken rules of an answer and of the answers whose rules read it, by indicator, as
+    they stand now: the page shows each at its own question (or at this one when the other
+    question is on another page)."""
+    codes = {code, *dependents(data.framework).get(code, ())}
+    return {
+        c: [problem_text(p) for p in data.statuses[c].problems if p.code == "rule_broken"]
+        for c in sorted(codes)
+        if c in data.statuses and data.statuses[c].applicable
+    }
 
 
 def conflict_body(conflict: dict[str, Any], ind: spec.Indicator) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from audit.audits import services, values
 from audit.audits.form_parts import (
+    broken_rules,
     changed_since_submission,
     conflict_body,
     domain_or_404,
@@ -207,6 +208,7 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
         # Broken rules block submission (values.blocking); the rest only inform.
         "blocking": [problem_text(p) for p in result.warnings if p.code == "rule_broken"],
         "warnings": [problem_text(p) for p in result.warnings if p.code != "rule_broken"],
+        "rules": broken_rules(fresh, code),
         "statuses": statuses,
         "progress": progress(fresh),
     }
