@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from audit.transactions import unit_of_work
+from tests.browser.seed_formjs import seed_formjs
 
 
 def seed(framework: str, password: str) -> dict[str, object]:
@@ -71,6 +72,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
             "adviser": adviser.email,
             **seed_journeys(version.id, country.id, police.id, admin, user),
             **seed_charts(country.id, admin, user),
+            **seed_formjs(country.id, admin, user),
         }
 
 
