@@ -75,16 +75,23 @@ def problem_texts(problems: Sequence[values.Problem], ind: spec.Indicator) -> li
     return [problem_text(p, ind) for p in problems]
 
 
-def broken_rules(data: services.AuditData, code: str) -> dict[str, list[str]]:
+def broken_rules(data: services.AuditData, code: str) -> dict[str, dict[str, list[str]]]:
     """The broken rules of an answer and of the answers whose rules read it, by indicator, as
-    they stand now: the page shows each at its own question (or at this one when the other
-    question is on another page)."""
+    they stand now, those that block submission apart from those that only warn: the page
+    shows each at its own question (or at this one when the other question is on another
+    page)."""
     codes = {code, *dependents(data.framework).get(code, ())}
-    return {
-        c: [problem_text(p) for p in data.statuses[c].problems if p.code == "rule_broken"]
-        for c in sorted(codes)
-        if c in data.statuses and data.statuses[c].applicable
-    }
+    found: dict[str, dict[str, list[str]]] = {}
+    for c in sorted(codes):
+        status = data.statuses.get(c)
+        if status is None or not status.applicable:
+            continue
+        broken = [p for p in status.problems if p.code == "rule_broken"]
+        found[c] = {
+            "blocking": [problem_text(p) for p in broken if values.rule_blocks(p)],
+            "warnings": [problem_text(p) for p in broken if not values.rule_blocks(p)],
+        }
+    return found
 
 
 def conflict_body(conflict: dict[str, Any], ind: spec.Indicator) -> dict[str, Any]:

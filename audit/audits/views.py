@@ -205,8 +205,9 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
         "saved": result.saved,
         "revision": result.revision,
         "problems": problem_texts(result.problems, ind),
-        # Broken rules block submission (values.blocking); the rest only inform.
-        "blocking": [problem_text(p) for p in result.warnings if p.code == "rule_broken"],
+        # Broken rules of severity "error" block submission (values.blocking); `rules` has every
+        # broken rule by question, those that block apart from those that only warn.
+        "blocking": [problem_text(p) for p in result.warnings if values.rule_blocks(p)],
         "warnings": [problem_text(p) for p in result.warnings if p.code != "rule_broken"],
         "rules": broken_rules(fresh, code),
         "statuses": statuses,

@@ -14,6 +14,7 @@ import pytest
 from audit.accounts.models import Role
 from audit.audits import values
 from audit.frameworks import spec
+from audit.frameworks.evaluation import evaluate
 from tests.audits.conftest import World
 from tests.audits.test_answers import CONFLICT, FA1A_RULE, YOUR_OTHER_TAB, post, question
 
@@ -52,14 +53,11 @@ def test_a_broken_rule_is_reported_at_its_question_with_the_values_it_compared(
     assert post(world, "FA1", {"FA1": "10"}).status_code == 200
     body = post(world, "FA1a", {"FA1a": "12"}).json
     broken = f"{FA1A_RULE} Now: FA1: 10; FA1a: 12."
-    assert body["rules"]["FA1a"] == [broken]
+    assert body["rules"]["FA1a"] == {"blocking": [broken], "warnings": []}
     # Saving the other side tells the rule's own question, with the new value.
     body = post(world, "FA1", {"FA1": "11"}).json
-    assert body["rules"] == {
-        "FA1": [],
-        "FA1a": [f"{FA1A_RULE} Now: FA1: 11; FA1a: 12."],
-        **{c: v for c, v in body["rules"].items() if c not in ("FA1", "FA1a")},
-    }
+    assert body["rules"]["FA1"] == {"blocking": [], "warnings": []}
+    assert body["rules"]["FA1a"]["blocking"] == [f"{FA1A_RULE} Now: FA1: 11; FA1a: 12."]
     assert body["blocking"] == [f"{FA1A_RULE} Now: FA1: 11; FA1a: 12."]
     # The page shows it as an error that blocks submission, not as a warning.
     page = world.client("commander").get(f"/audits/{world.audit}/domains/FA").data.decode()
@@ -70,7 +68,7 @@ def test_a_broken_rule_is_reported_at_its_question_with_the_values_it_compared(
     assert "Now: FA1: 11; FA1a: 12." in errors.group(1)
     assert '<ul class="warnings" id="FA1a-warnings"></ul>' in part
     # Fixed: nothing left at either question.
-    assert post(world, "FA1a", {"FA1a": "5"}).json["rules"]["FA1a"] == []
+    assert post(world, "FA1a", {"FA1a": "5"}).json["rules"]["FA1a"]["blocking"] == []
 
 
 def test_a_conflict_names_the_other_person_and_mine_can_be_saved_on_their_revision(
@@ -142,3 +140,42 @@ def test_readers_see_the_chosen_answers_as_text(world: World) -> None:
     # The commander still gets the form.
     page = world.client("commander").get(f"/audits/{world.audit}/domains/FA").data.decode()
     assert 'type="radio"' in question(page, "FA3")
+
+
+def test_a_rule_of_severity_warning_is_told_but_does_not_block_submission() -> None:
+    ind = spec.Indicator(
+        code="XX2",
+        type="count",
+        text={"en": "Strength"},
+        rules=(
+            spec.Rule("XX2 <= 100", {"en": "Unusually large."}, "warning"),
+            spec.Rule("XX2 <= 1000", {"en": "Too large."}),
+        ),
+    )
+    fw = spec.Framework(
+        code="t",
+        version="1",
+        title={"en": "t"},
+        bands=(),
+        clusters=(),
+        recommendations=(),
+        domains=(spec.Domain("XX", {"en": "X"}, {"en": "X"}, (ind,)),),
+        checksum="formjs-severity",
+    )
+    statuses = evaluate(fw, {"XX2": 500}, service="police", unit_type="station")
+    (warning,) = statuses["XX2"].problems
+    assert warning.params["rule"].severity == "warning"
+    assert not values.rule_blocks(warning)
+    found = values.blocking(fw, statuses, {"XX2": 500}, not_applicable={}, evidence=set())
+    assert found == []
+    statuses = evaluate(fw, {"XX2": 5000}, service="police", unit_type="station")
+    found = values.blocking(fw, statuses, {"XX2": 5000}, not_applicable={}, evidence=set())
+    assert [p.params["rule"].message["en"] for _, p in found] == ["Too large."]
+
+
+def test_a_rule_severity_is_read_from_the_file_and_defaults_to_error() -> None:
+    fw, problems = spec.read(Path(__file__).parents[1] / "browser" / "framework_formjs")
+    assert problems == []
+    assert [r.severity for r in fw.indicator("FJ1").rules] == ["warning"]
+    assert [r.severity for r in fw.indicator("FJ2").rules] == ["error"]
+    assert spec.from_dict(spec.to_dict(fw)).indicator("FJ1").rules == fw.indicator("FJ1").rules

@@ -189,18 +189,21 @@
     }
   };
 
-  // Broken rules block submission: each is shown as an error at its own question, and at the
-  // saved one when its question is on another page (RR1 tells about DA1's rule).
-  const applyRules = (code, rules) => {
-    const elsewhere = [];
-    for (const [other, messages] of Object.entries(rules || {})) {
-      if (other !== code && document.getElementById(`${other}-blocking`)) {
-        showList(`${other}-blocking`, messages, words.blocks);
-      } else if (other !== code) {
-        elsewhere.push(...messages.map((text) => `${other}: ${text}`));
+  // Broken rules: those that block submission are errors, the others say they only warn. Each
+  // is shown at its own question, and at the saved one when its question is on another page
+  // (RR1 tells about DA1's rule).
+  const applyRules = (code, rules, warnings) => {
+    const here = { blocking: [], warnings: [...warnings] };
+    for (const [other, found] of Object.entries(rules || {})) {
+      for (const kind of ["blocking", "warnings"]) {
+        const messages = found[kind] || [];
+        if (other === code) here[kind].push(...messages);
+        else if (document.getElementById(`${other}-${kind}`)) showList(`${other}-${kind}`, messages, kind === "blocking" ? words.blocks : words.warning);
+        else here[kind].push(...messages.map((text) => `${other}: ${text}`));
       }
     }
-    showList(`${code}-blocking`, [...((rules || {})[code] || []), ...elsewhere], words.blocks);
+    showList(`${code}-blocking`, here.blocking, words.blocks);
+    showList(`${code}-warnings`, here.warnings, words.warning);
   };
 
   const labelOf = (el) => ((el.closest("label") || {}).textContent || el.value).trim();
@@ -394,8 +397,7 @@
     else writeDraft(code, { fields: withRevision(code, draft.fields, result.revision) });
     clearNotice(question);
     showList(`${code}-errors`, []);
-    showList(`${code}-warnings`, result.warnings || [], words.warning);
-    applyRules(code, result.rules);
+    applyRules(code, result.rules, result.warnings || []);
     applyStatuses(result.statuses);
     applyProgress(result.progress);
     settle();
