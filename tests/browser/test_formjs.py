@@ -102,7 +102,18 @@ def test_a_rule_that_blocks_submission_looks_like_an_error(
     browser: Any, server: Server, lang: str, width: int
 ) -> None:
     page, _ = _open(browser, server, f"rule-{lang}", lang, width)
+    # A rule of severity "warning" says it only warns, in amber, and the answers count as saved.
+    page.locator("input[name=FJ1]").fill("6000")
+    warning = page.locator("#FJ1-warnings li")
+    expect(warning).to_have_count(1, timeout=SAVE_WAIT)
+    expect(page.locator("#FJ1-warnings")).to_have_css("color", WARN)
+    if lang == "en":
+        expect(warning).to_contain_text("Warning (does not block submission):")
+        expect(warning).to_contain_text("Now: FJ1: 6,000.")
+    _status(page, "saved")
+    expect(page.locator("#FJ1-blocking li")).to_have_count(0)
     page.locator("input[name=FJ1]").fill("10")
+    expect(warning).to_have_count(0, timeout=SAVE_WAIT)
     _status(page, "saved")
     _fill_table(page, {("officers", "women"): "3"})
     blocking = page.locator("#FJ2-blocking li")
