@@ -74,7 +74,9 @@ def seed_formjs(country_id: int, admin: Any, user: Callable[..., Any]) -> dict[s
         admin,
         name="Form tests",
         framework_version_id=version.id,
-        opens_on=today,
+        # Opened before today, like the charts' cycles: the other tests' default cycle (the
+        # newest) stays theirs.
+        opens_on=today - dt.timedelta(days=20),
         closes_on=today + dt.timedelta(days=30),
         unit_ids=[unit.id for unit in units.values()],
     )
