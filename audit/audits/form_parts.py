@@ -13,7 +13,9 @@ from flask_login import current_user
 
 from audit.audits import services, values
 from audit.audits.models import Audit
+from audit.audits.services.answers import dependents
 from audit.frameworks import spec
+from audit.frameworks.evaluation import Compared
 from audit.i18n import pick
 from audit.refusals import Refused, message
 from forms.audits import COLUMNS, raw_answer
@@ -38,12 +40,43 @@ def blockers_by_domain(
     return [(d, grouped[d.code]) for d in data.framework.domains if d.code in grouped]
 
 
+def _compared_value(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return format_decimal(value)
+
+
+def compared_text(compared: Sequence[Compared]) -> str:
+    """The answers a broken rule compares, as the form shows them: "RR1 · Total: 120; DA1: 118"."""
+    parts = []
+    for ref, row_label, value in compared:
+        name = [ref.code]
+        if row_label:
+            name.append(pick(row_label))
+        if ref.part == "total":
+            name.append(_("Total"))
+        elif ref.part in COLUMNS:
+            name.append(str(COLUMNS[ref.part]))
+        parts.append(f"{' · '.join(name)}: {_compared_value(value)}")
+    return "; ".join(parts)
+
+
 def problem_text(problem: values.Problem, ind: spec.Indicator | None = None) -> str:
-    """A problem as a sentence; a sex-table cell problem names its row and column."""
+    """A problem as a sentence; a sex-table cell problem names its row and column; a broken
+    rule says the values it compared."""
     params = dict(problem.params)
     rule = params.pop("rule", None)
+    compared = params.pop("compared", ())
     if isinstance(rule, spec.Rule):
-        return pick(rule.message)
+        if not compared:
+            return pick(rule.message)
+        return _(
+            "%(message)s Now: %(values)s.",
+            message=pick(rule.message),
+            values=compared_text(compared),
+        )
     text = message(problem.code, **params)
     if ind is not None and problem.part and "." in problem.part:
         row_code, column = problem.part.split(".", 1)
@@ -59,6 +92,51 @@ def problem_texts(problems: Sequence[values.Problem], ind: spec.Indicator) -> li
     if problems and all(p.code == "cell_required" for p in problems):
         return [message("table_incomplete", count=len(problems))]
     return [problem_text(p, ind) for p in problems]
+
+
+def broken_rules(data: services.AuditData, code: str) -> dict[str, dict[str, list[str]]]:
+    """The broken rules of an answer and of the answers whose rules read it, by indicator, as
+    they stand now, those that block submission apart from those that only warn: the page
+    shows each at its own question (or at this one when the other question is on another
+    page)."""
+    codes = {code, *dependents(data.framework).get(code, ())}
+    found: dict[str, dict[str, list[str]]] = {}
+    for c in sorted(codes):
+        status = data.statuses.get(c)
+        if status is None or not status.applicable:
+            continue
+        broken = [p for p in status.problems if p.code == "rule_broken"]
+        found[c] = {
+            "blocking": [problem_text(p) for p in broken if values.rule_blocks(p)],
+            "warnings": [problem_text(p) for p in broken if not values.rule_blocks(p)],
+        }
+    return found
+
+
+def conflict_body(conflict: dict[str, Any], ind: spec.Indicator) -> dict[str, Any]:
+    """What the page needs to offer "keep mine" (save again on `revision`) and "take theirs"
+    (put `input` into the fields). A newer save by the same person came from another tab or
+    window: it says so instead of blaming someone else."""
+    yours = conflict["by_id"] is not None and conflict["by_id"] == current_user.id
+    body: dict[str, Any] = {
+        "conflict": {
+            "revision": conflict["revision"],
+            "by": conflict["by"],
+            "yours": yours,
+            "input": values.to_input(ind, conflict["value"]),
+            "not_applicable": conflict["not_applicable"],
+            "reason": conflict["na_reason"] or "",
+            "currency": conflict["currency"] or "",
+        }
+    }
+    if yours:
+        body["problems"] = [
+            _(
+                "You changed this answer in another tab or window meanwhile. "
+                "Keep this version or take the other one."
+            )
+        ]
+    return body
 
 
 def domain_or_404(data: services.AuditData, code: str) -> spec.Domain:

@@ -40,6 +40,7 @@ __all__ = [
     "blocking",
     "parse",
     "parse_currency",
+    "rule_blocks",
     "table_totals",
     "to_input",
 ]
@@ -380,6 +381,12 @@ def _needs_evidence(ind: spec.Indicator, value: object) -> bool:
     return ind.type != "percentage"
 
 
+def rule_blocks(problem: Problem) -> bool:
+    """Whether a problem is a broken rule that blocks submission (not one that only warns)."""
+    rule = problem.params.get("rule") if problem.code == "rule_broken" else None
+    return isinstance(rule, spec.Rule) and rule.blocks
+
+
 def blocking(
     fw: spec.Framework,
     statuses: Mapping[str, Status],
@@ -393,7 +400,7 @@ def blocking(
     For each applicable, not skipped indicator: a required one (not percentage or text) with no
     answer and not marked not-applicable → `required`; marked not-applicable without a reason →
     `not_applicable_needs_reason`; evidence required but none attached while the answer claims
-    something → `evidence_required`; and every broken rule.
+    something → `evidence_required`; and every broken rule whose severity is "error".
     """
     found: list[tuple[str, Problem]] = []
     for ind in fw.indicators:
@@ -415,5 +422,5 @@ def blocking(
                 and _needs_evidence(ind, value)
             ):
                 found.append((ind.code, Problem("evidence_required")))
-        found.extend((ind.code, p) for p in status.problems if p.code == "rule_broken")
+        found.extend((ind.code, p) for p in status.problems if rule_blocks(p))
     return found

@@ -23,7 +23,9 @@ from werkzeug.wrappers import Response
 from audit.audits import services, values
 from audit.audits.form_parts import (
     blockers_by_domain,
+    broken_rules,
     changed_since_submission,
+    conflict_body,
     domain_or_404,
     initial,
     pop_evidence_outcome,
@@ -210,17 +212,16 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
         "saved": result.saved,
         "revision": result.revision,
         "problems": problem_texts(result.problems, ind),
-        "warnings": [problem_text(p) for p in result.warnings],
+        # Broken rules of severity "error" block submission (values.blocking); `rules` has every
+        # broken rule by question, those that block apart from those that only warn.
+        "blocking": [problem_text(p) for p in result.warnings if values.rule_blocks(p)],
+        "warnings": [problem_text(p) for p in result.warnings if p.code != "rule_broken"],
+        "rules": broken_rules(fresh, code),
         "statuses": statuses,
         "progress": progress(fresh),
     }
     if result.conflict is not None:
-        body["conflict"] = {
-            "revision": result.conflict["revision"],
-            "by": result.conflict["by"],
-            "input": values.to_input(ind, result.conflict["value"]),
-            "not_applicable": result.conflict["not_applicable"],
-        }
+        body.update(conflict_body(result.conflict, ind))
         return jsonify(body), 409
     return jsonify(body), (200 if result.saved else 422)
 

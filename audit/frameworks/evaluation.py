@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from audit.frameworks import expr, spec
 
 __all__ = [
+    "Compared",
     "Problem",
     "Status",
     "Tally",
@@ -43,6 +45,14 @@ class Problem:
     def __hash__(self) -> int:
         # params is a dict (unhashable); its keys are enough for a hash consistent with ==.
         return hash((self.code, self.part, tuple(sorted(self.params))))
+
+
+class Compared(NamedTuple):
+    """One answer a broken rule compares, as the rule read it: `RR1.total` was 120."""
+
+    ref: expr.Ref
+    row_label: Mapping[str, str] | None  # the sex-table row it names, if any
+    value: object
 
 
 @dataclass(frozen=True)
@@ -141,11 +151,30 @@ def evaluate(
         applicable, skipped = flags[ind.code]
         problems: tuple[Problem, ...] = ()
         if active[ind.code]:
-            problems = tuple(Problem("rule_broken", {"rule": r}) for r in ind.broken_rules(current))
+            problems = tuple(_rule_broken(fw, r, current) for r in ind.broken_rules(current))
         elif skipped and ind.type != "percentage" and answers.get(ind.code) is not None:
             problems = (Problem("skipped", {"condition": ind.skip_if}),)
         statuses[ind.code] = Status(applicable, skipped, current.get(ind.code), problems)
     return statuses
+
+
+def _row_label(fw: spec.Framework, ref: expr.Ref) -> Mapping[str, str] | None:
+    if ref.row is None:
+        return None
+    rows = fw.indicator(ref.code).rows
+    return next((row.label for row in rows if row.code == ref.row), None)
+
+
+def _rule_broken(fw: spec.Framework, rule: spec.Rule, answers: Mapping[str, object]) -> Problem:
+    """A broken rule, with the value of each answer it compares (`RR1.total` → 120) as the
+    answers stood, so that the message can show what disagrees."""
+    refs = sorted(
+        {n for n in expr.walk(expr.parse(rule.check)) if isinstance(n, expr.Ref)}, key=str
+    )
+    compared = tuple(
+        Compared(ref, _row_label(fw, ref), expr.evaluate(ref, answers)) for ref in refs
+    )
+    return Problem("rule_broken", {"rule": rule, "compared": compared})
 
 
 def effective_answers(

@@ -26,6 +26,10 @@ from tests.audits.conftest import World
 
 LIST = "Choose an answer from the list."
 CONFLICT = "Someone else changed this answer meanwhile. Check their version first."
+YOUR_OTHER_TAB = (
+    "You changed this answer in another tab or window meanwhile. "
+    "Keep this version or take the other one."
+)
 FA1A_RULE = (
     "The number of sites with complete facilities cannot be higher than the total number of sites "
     "(FA1)."
@@ -251,12 +255,14 @@ def test_totals_rules_and_computed_percentages(world):
     assert world.answer("RR1") is None
     assert world.state() is AuditState.NOT_STARTED
 
-    # A rule across answers (FA1a <= FA1) is saved, with a warning.
+    # A rule across answers (FA1a <= FA1) is saved; it blocks submission, and the message
+    # shows the answers it compares with their values.
     assert post(world, "FA1", {"FA1": "10"}).status_code == 200
     response = post(world, "FA1a", {"FA1a": "12"})
     assert response.status_code == 200
     assert response.json["saved"] is True
-    assert response.json["warnings"] == [FA1A_RULE]
+    assert response.json["blocking"] == [f"{FA1A_RULE} Now: FA1: 10; FA1a: 12."]
+    assert response.json["warnings"] == []
     assert response.json["statuses"]["FA1b"] == {"skipped": False, "value": 120.0}
     assert world.answer("FA1a").value == 12
     # It blocks submission and is shown on the audit page and next to the answer.
@@ -268,9 +274,9 @@ def test_totals_rules_and_computed_percentages(world):
     assert "120.0%" in question(page, "FA1b")  # formatted by Babel for the page's language
     # Changing the other side of the rule reports it too; fixing it clears the warning.
     response = post(world, "FA1", {"FA1": "11"})
-    assert response.json["warnings"] == [FA1A_RULE]
+    assert response.json["blocking"] == [f"{FA1A_RULE} Now: FA1: 11; FA1a: 12."]
     response = post(world, "FA1a", {"FA1a": "5"})
-    assert response.json["warnings"] == []
+    assert response.json["blocking"] == []
     assert response.json["statuses"]["FA1b"]["value"] == pytest.approx(100 * 5 / 11)
 
     # The percentage itself is computed: it cannot be saved.
@@ -398,12 +404,16 @@ def test_a_stale_save_is_a_conflict_and_overwrites_nothing(world):
     assert response.status_code == 409
     body = response.json
     assert body["saved"] is False
-    assert body["problems"] == [CONFLICT]
+    # The newer save was the same person's (another tab): it is not blamed on someone else.
+    assert body["problems"] == [YOUR_OTHER_TAB]
     assert body["conflict"] == {
         "revision": 2,
         "by": "user1",
+        "yours": True,
         "input": "exceeds",
         "not_applicable": False,
+        "reason": "",
+        "currency": "",
     }
     assert world.snapshot() == before
     assert world.answer("FA3").value == "exceeds"

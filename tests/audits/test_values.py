@@ -560,7 +560,11 @@ def test_trained_desk_officers_cannot_outnumber_assigned_ones() -> None:
     answers = {"WD1": "yes", "WD3": assigned, "WD5": trained}
     statuses = evaluate(fw, answers, **POLICE_STATION)
     rule = fw.indicator("WD5").rules[0]
-    assert statuses["WD5"].problems == (Problem("rule_broken", {"rule": rule}),)
+    (problem,) = statuses["WD5"].problems
+    assert (problem.code, problem.params["rule"]) == ("rule_broken", rule)
+    # The answers it compared, with the values the rule read (for the message to show them).
+    compared = {str(c.ref): c.value for c in problem.params["compared"]}
+    assert compared == {"WD3.men": 2, "WD3.women": 1, "WD5.men": 0, "WD5.women": 3}
     assert statuses["WD3"].problems == ()
     # A skipped question's rules are not checked.
     skipped = evaluate(fw, {**answers, "WD1": "no"}, **POLICE_STATION)

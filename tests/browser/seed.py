@@ -23,8 +23,9 @@ from typing import Any
 
 from audit.transactions import unit_of_work
 from tests.browser.seed_coverage import seed_coverage
-from tests.browser.seed_names import seed_names
 from tests.browser.seed_evidence import seed_evidence
+from tests.browser.seed_formjs import seed_formjs
+from tests.browser.seed_names import seed_names
 
 
 def seed(framework: str, password: str) -> dict[str, object]:
@@ -77,6 +78,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
             **seed_names(police.id, user),
             **seed_coverage(country.id, admin, user),
             **seed_evidence(version.id, country.id, admin, user),
+            **seed_formjs(country.id, admin, user),
         }
 
 

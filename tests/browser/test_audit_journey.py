@@ -174,7 +174,9 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     review = _sign_in(adviser, server, server.adviser)
     review.goto(_domain(server, "FA"))
     expect(review.locator("#save-status")).to_have_count(0)
-    expect(review.locator("input[name=FA3]")).to_be_disabled()
+    # Readers get the answer as text, not as a disabled input (issue 12, item 15).
+    expect(review.locator("input[name=FA3]")).to_have_count(0)
+    expect(review.locator("#q-FA3 .answer-value")).to_have_text("14")
     expect(review.locator("#query-FA3")).to_be_enabled()
     review.fill("#query-FA3", "The register lists 12 beds, not 14: which is right?")
     review.screenshot(path=str(screenshots / "en" / "review-FA.png"), full_page=True)
@@ -218,8 +220,8 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     expect(page.locator(".flash-info")).to_contain_text("This audit is locked")
     expect(page.locator("#save-status")).to_have_count(0)
     expect(page.locator("#domain-form")).not_to_have_attribute("data-autosave", re.compile(".*"))
-    expect(page.locator("input[name=FA3]")).to_be_disabled()
-    expect(page.locator("input[name=FA3]")).to_have_value("12")
+    expect(page.locator("input[name=FA3]")).to_have_count(0)  # the answer as text
+    expect(page.locator("#q-FA3 .answer-value")).to_have_text("12")
     expect(page.get_by_role("button", name="Save this section")).to_have_count(0)
     page.screenshot(path=str(screenshots / "en" / "domain-FA-validated.png"), full_page=True)
 

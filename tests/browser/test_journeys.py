@@ -188,7 +188,9 @@ def test_adviser_reviews_queries_validates_and_reads_the_scorecards(
     # --- a query on one answer ------------------------------------------------------------
     page.locator(f"main a[href='/audits/{audit_id}/domains/FA']").first.click()
     check_language(page, lang)
-    expect(page.locator("input[name=FA3]")).to_be_disabled()  # advisers do not edit answers
+    # Advisers do not edit answers: they read them as text (issue 12, item 15).
+    expect(page.locator("input[name=FA3]")).to_have_count(0)
+    expect(page.locator("#q-FA3 .answer-value")).not_to_be_empty()
     question = "The duty roster shows more beds than this: which number is right?"
     page.fill("#query-FA3", question)
     page.locator("button[form=query-form-FA3]").click()

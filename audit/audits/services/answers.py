@@ -61,6 +61,8 @@ def conflict_of(answer: Answer | None) -> dict[str, object]:
             "na_reason": None,
             "revision": 0,
             "by": None,
+            "by_id": None,
+            "currency": None,
         }
     return {
         "value": answer.value,
@@ -68,6 +70,8 @@ def conflict_of(answer: Answer | None) -> dict[str, object]:
         "na_reason": answer.na_reason,
         "revision": answer.revision,
         "by": answer.updated_by.name if answer.updated_by else None,
+        "by_id": answer.updated_by_id,
+        "currency": answer.currency,
     }
 
 

@@ -71,7 +71,10 @@ def _indicator(data: Mapping[str, Any]) -> Indicator:
         links_primary=tuple(links.get("primary", ())),
         links_supporting=tuple(links.get("supporting", ())),
         skip_if=data.get("skip_if"),
-        rules=tuple(Rule(r["check"], _text(r["message"]) or {}) for r in data.get("rules", ())),
+        rules=tuple(
+            Rule(r["check"], _text(r["message"]) or {}, r.get("severity") or "error")
+            for r in data.get("rules", ())
+        ),
         comparability_key=data.get("comparability_key", data["code"]),
         min=data.get("min"),
         max=data.get("max"),

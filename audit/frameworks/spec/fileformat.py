@@ -33,6 +33,7 @@ from audit.frameworks.spec.terms import (
     RECOMMENDATION_LEVELS,
     RECOMMENDATION_RE,
     ROW_RE,
+    RULE_SEVERITIES,
     SERVICES,
     UNIT_TYPES,
 )
@@ -244,6 +245,8 @@ class Rule(FormatModel):
 
     check: Expression
     message: Translated
+    #: "error" (the default) blocks submission while the rule is broken; "warning" only tells.
+    severity: one_of(RULE_SEVERITIES, "rule severity") = None
 
 
 class Row(FormatModel):

@@ -109,9 +109,16 @@ class Rule:
 
     check: str
     message: dict[str, str]
+    #: "error" blocks submission while the rule is broken; "warning" only tells.
+    severity: str = "error"
 
     def __hash__(self) -> int:
         return hash(self.check)
+
+    @property
+    def blocks(self) -> bool:
+        """Whether a broken rule keeps the audit from being submitted."""
+        return self.severity != "warning"
 
     def holds(self, answers: Mapping[str, object]) -> bool | None:
         """True or False, or None while the answers it needs are missing (not checked)."""

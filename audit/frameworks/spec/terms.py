@@ -41,6 +41,8 @@ LEVELS = ("missing", "approaches", "meets", "exceeds")
 LEVEL_SCORES = {"missing": 0.0, "approaches": 1 / 3, "meets": 2 / 3, "exceeds": 1.0}
 RECOMMENDATION_LEVELS = ("unit", "institution")
 EVIDENCE = ("none", "optional", "required")
+#: A broken rule with severity "error" blocks submission; one with "warning" only tells.
+RULE_SEVERITIES = ("error", "warning")
 #: Answer types whose answer is one of a fixed set of level names, each with a descriptor.
 TYPE_LEVELS: dict[str, tuple[str, ...]] = {
     "no_partly_yes": ("no", "partly", "yes"),
