@@ -58,6 +58,7 @@ def index() -> str:
     return render_template(
         "home/index.html",
         my_audits=[(a, _progress(a)) for a in commanded],
+        return_notes=services.return_notes(commanded),
         to_review=to_review,
         state_labels=STATE_LABELS,
         units=units,

@@ -33,6 +33,9 @@ MESSAGES: dict[str, LazyString] = {
     ),
     "queries_open": _l("Some review questions are still open: answer them first."),
     "return_needs_query": _l("Ask at least one question before returning the audit to the unit."),
+    "validate_unconfirmed": _l(
+        "Tick the box to confirm that validating locks this audit. Nothing has been changed."
+    ),
     "sign_off_required": _l("Write the sign-off statement before submitting."),
     "reason_required": _l("Give a reason."),
     "override_needs_answer": _l("Only an answered question can be rated differently."),

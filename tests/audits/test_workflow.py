@@ -81,9 +81,7 @@ def test_refused_moves_say_why(combination):
 def test_nobody_may_do_anything(state, action):
     with pytest.raises(Refused) as refused:
         next_state(state, action, set())
-    assert refused.value.key == (
-        "wrong_state" if state not in SOURCES[action] else "not_allowed"
-    )
+    assert refused.value.key == ("wrong_state" if state not in SOURCES[action] else "not_allowed")
 
 
 def test_the_state_is_checked_before_the_person():

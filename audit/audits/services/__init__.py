@@ -18,7 +18,7 @@ from audit.audits.services.evidence import (
     remove_evidence,
     storage_folder,
 )
-from audit.audits.services.log import history
+from audit.audits.services.log import LogFilter, history, history_page, people, return_notes
 from audit.audits.services.reading import (
     AuditData,
     actors_for,
@@ -43,6 +43,7 @@ from audit.audits.services.review import (
 
 __all__ = [
     "AuditData",
+    "LogFilter",
     "SaveResult",
     "actors_for",
     "add_evidence_file",
@@ -54,17 +55,20 @@ __all__ = [
     "evidence_for",
     "framework_for",
     "history",
+    "history_page",
     "indicator_rows",
     "load_data",
     "open_cycle",
     "open_queries",
     "open_query",
     "override",
+    "people",
     "queries",
     "remove_evidence",
     "reopen",
     "reply",
     "return_audit",
+    "return_notes",
     "save_answer",
     "storage_folder",
     "submit",
