@@ -62,7 +62,8 @@ def event_label(action: str) -> str:
 def _number(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    return format_decimal(value, "#,##0.##")
+    # An amount with cents keeps both digits (1,500.50), as money is written.
+    return format_decimal(value, "#,##0.00" if isinstance(value, float) else "#,##0")
 
 
 def _option(ind: spec.Indicator, code: object) -> str:
