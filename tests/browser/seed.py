@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from audit.transactions import unit_of_work
+from tests.browser.seed_adviser import seed_adviser
 
 
 def seed(framework: str, password: str) -> dict[str, object]:
@@ -71,6 +72,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
             "adviser": adviser.email,
             **seed_journeys(version.id, country.id, police.id, admin, user),
             **seed_charts(country.id, admin, user),
+            **seed_adviser(version.id, country.id, admin, user),
         }
 
 
