@@ -80,4 +80,4 @@ def seed_adviser(version_id: int, country_id: int, admin: Any, user: Callable[..
     returned = by_unit[posts[0].id]
     audits.open_query(adviser, returned, "FA3", "Which is right: 12 or 14 beds?")
     audits.return_audit(adviser, returned, RETURN_NOTE)
-    return {"adviser": {"returned": returned.id, "submitted": by_unit[posts[1].id].id}}
+    return {"adviser_review": {"returned": returned.id, "submitted": by_unit[posts[1].id].id}}
