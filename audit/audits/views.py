@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from audit.audits import services, values
+from audit.audits import history, services, values
 from audit.audits.form_parts import (
     blockers_by_domain,
     broken_rules,
@@ -52,6 +52,7 @@ from forms.audits import (
     SubmitForm,
     domain_form_class,
 )
+from forms.history import ValidateForm
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
 
@@ -107,11 +108,13 @@ def _show_page(audit: Audit, submit_form: SubmitForm) -> str:
         blocking=blocking,
         blockers=blockers_by_domain(data, blocking),
         open_queries=services.open_queries(audit),
+        return_note=services.return_notes([audit]).get(audit.id),
         state_labels=STATE_LABELS,
         problem_text=problem_text,
         submit_form=submit_form,
         reason_form=ReasonForm(),
         empty_form=EmptyForm(),
+        validate_form=ValidateForm(),
     )
 
 
@@ -226,27 +229,9 @@ def autosave(audit_id: int, code: str) -> tuple[Response, int]:
     return jsonify(body), (200 if result.saved else 422)
 
 
-@bp.get("/<int:audit_id>/history")
-@login_required
-def history(audit_id: int) -> str:
-    """The audit's whole log, or one answer's (?indicator=CODE)."""
-    audit = _audit(audit_id)
-    code = request.args.get("indicator")
-    indicator_id = None
-    if code:
-        rows = services.indicator_rows(audit.cycle.framework_version)
-        if code not in rows:
-            abort(404)
-        indicator_id = rows[code].id
-    entries = services.history(audit, indicator_id)
-    return render_template(
-        "audits/history.html",
-        audit=audit,
-        entries=entries,
-        code=code,
-        framework=services.framework_for(audit),
-        state_labels=STATE_LABELS,
-    )
+bp.add_url_rule(
+    "/<int:audit_id>/history", view_func=login_required(history.history), methods=["GET"]
+)
 
 
 # --- workflow ---------------------------------------------------------------------------------
@@ -309,11 +294,14 @@ def return_(audit_id: int) -> Response:
 @bp.post("/<int:audit_id>/validate")
 @login_required
 def validate(audit_id: int) -> Response:
-    """The adviser validates; the audit locks."""
-    if not EmptyForm().validate_on_submit():
+    """The adviser validates once they have ticked that it locks the audit."""
+    form = ValidateForm()
+    if not form.validate_on_submit():
         abort(400)
     return _act(
-        audit_id, lambda a: services.validate(current_user, a), _("The audit has been validated.")
+        audit_id,
+        lambda a: services.validate(current_user, a, confirmed=bool(form.confirm.data)),
+        _("The audit has been validated."),
     )
 
 

@@ -60,6 +60,7 @@ def index() -> str:
         "home/index.html",
         left_out=services.left_out(commands),
         my_audits=[(a, _progress(a)) for a in commanded],
+        return_notes=services.return_notes(commanded),
         to_review=to_review,
         state_labels=STATE_LABELS,
         units=units,

@@ -41,6 +41,9 @@ MESSAGES: dict[str, LazyString] = {
     "sign_off_name_required": _l("Give your full name to sign off."),
     "sign_off_position_required": _l("Give your position (rank and post) to sign off."),
     "sign_off_not_confirmed": _l("Tick the box to confirm the statement before submitting."),
+    "validate_unconfirmed": _l(
+        "Tick the box to confirm that validating locks this audit. Nothing has been changed."
+    ),
     "reason_required": _l("Give a reason."),
     "override_needs_answer": _l("Only an answered question can be rated differently."),
     "unknown_level": _l("Choose a level from the list."),

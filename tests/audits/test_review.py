@@ -230,7 +230,7 @@ def test_a_query_return_reply_resubmit_and_validate(filled):
     assert page.count("Changed since it was returned") == 1  # AA5 only
     assert "Two more rooms." in page
 
-    page = send(w, "adviser", "validate")
+    page = send(w, "adviser", "validate", {"confirm": "y"})
     assert "The audit has been validated." in page
     assert query_status(w) == [QueryStatus.CLOSED]
     with w.app.app_context(), unit_of_work():

@@ -134,7 +134,12 @@ PATHS: list[tuple[str, Callable[[World], World], str, Callable[[World], tuple[st
         "commander",
         lambda w: (f"/audits/queries/{_query_id(w)}/reply", {"body": "Album 12."}),
     ),
-    ("validate", _submitted, "adviser", lambda w: (f"/audits/{w.audit}/validate", {})),
+    (
+        "validate",
+        _submitted,
+        "adviser",
+        lambda w: (f"/audits/{w.audit}/validate", {"confirm": "y"}),
+    ),
     (
         "reopen",
         _validated,

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from audit.transactions import unit_of_work
+from tests.browser.seed_adviser import seed_adviser
 from tests.browser.seed_coverage import seed_coverage
 from tests.browser.seed_evidence import seed_evidence
 from tests.browser.seed_formjs import seed_formjs
@@ -79,6 +80,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
             **seed_coverage(country.id, admin, user),
             **seed_evidence(version.id, country.id, admin, user),
             **seed_formjs(country.id, admin, user),
+            **seed_adviser(version.id, country.id, admin, user),
         }
 
 

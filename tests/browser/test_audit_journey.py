@@ -208,6 +208,7 @@ def test_commander_and_adviser_take_an_audit_from_first_answer_to_validation(
     expect(review.locator("#q-FA1")).not_to_have_class(re.compile(r"\bchanged\b"))
     expect(review.locator("#q-FA3 .thread")).to_contain_text("two beds were moved")
     review.goto(_show(server))
+    review.check("#validate-confirm")
     review.get_by_role("button", name="Validate").click()
     _flash(review, "The audit has been validated.")
     _state(review, "Validated")

@@ -216,6 +216,7 @@ def test_adviser_reviews_queries_validates_and_reads_the_scorecards(
     check_language(page, lang)
     expect(page.locator("#q-FA3 .thread")).to_contain_text("The roster counts the guest room.")
     page.goto(show)
+    page.check("#validate-confirm")
     page.locator(f"form[action$='/audits/{audit_id}/validate'] button[type=submit]").click()
     _flash(page, lang, "The audit has been validated.")
     _state(page, "validated")

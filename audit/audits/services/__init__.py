@@ -29,7 +29,7 @@ from audit.audits.services.evidence import (
     remove_evidence,
     storage_folder,
 )
-from audit.audits.services.log import history
+from audit.audits.services.log import LogFilter, history, history_page, people, return_notes
 from audit.audits.services.reading import (
     AuditData,
     actors_for,
@@ -55,6 +55,7 @@ from audit.audits.services.review import (
 
 __all__ = [
     "AuditData",
+    "LogFilter",
     "SaveResult",
     "SignOff",
     "Upload",
@@ -72,6 +73,7 @@ __all__ = [
     "evidence_for",
     "framework_for",
     "history",
+    "history_page",
     "indicator_rows",
     "left_out",
     "link_evidence",
@@ -80,12 +82,14 @@ __all__ = [
     "open_queries",
     "open_query",
     "override",
+    "people",
     "queries",
     "remove_audit",
     "remove_evidence",
     "reopen",
     "reply",
     "return_audit",
+    "return_notes",
     "save_answer",
     "storage_folder",
     "submit",

@@ -132,11 +132,17 @@ def return_audit(user: User, audit: Audit, note: str = "") -> None:
     audit.state = target
 
 
-def validate(user: User, audit: Audit) -> None:
-    """The adviser validates: the audit locks; answered queries are closed."""
+def validate(user: User, audit: Audit, *, confirmed: bool = True) -> None:
+    """The adviser validates: the audit locks; answered queries are closed.
+
+    The web page asks the adviser to confirm first (`confirmed` is their tick); callers that
+    validate on someone's behalf (commands, seeds) have decided already.
+    """
     target = _transition(user, audit, Action.VALIDATE)
     if open_queries(audit):
         raise Refused("queries_open")
+    if not confirmed:
+        raise Refused("validate_unconfirmed", "confirm")
     for query in db.session.scalars(
         select(ReviewQuery).where(
             ReviewQuery.audit_id == audit.id, ReviewQuery.status == QueryStatus.ANSWERED
