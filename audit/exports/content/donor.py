@@ -128,10 +128,11 @@ def _donor_recommendations(found: _DonorScope, fw: spec.Framework) -> list[xlsx.
     and for a country the published mean of each institution."""
     recommendations = []
     for rec in fw.recommendations:
-        if rec.code not in found.tally.recommendations:
-            continue
         figure = ("recommendation", rec.code)
-        mean = found.published_mean(figure)
+        # Every recommendation gets its line: with no unit scored, or too few, the workbook
+        # says so instead of leaving an empty row.
+        units = found.tally.units(figure)
+        mean = found.published_mean(figure) if units else None
         covered_sum, covered_n = found.tally.coverage.get(rec.code, (0.0, 0))
         coverage = covered_sum / covered_n if mean is not None and covered_n else None
         by_group = tuple(
@@ -146,6 +147,7 @@ def _donor_recommendations(found: _DonorScope, fw: spec.Framework) -> list[xlsx.
                 engine.band(mean, bands(fw)) if mean is not None else None,
                 coverage,
                 by_group if found.parts is not None else (),
+                units,
             )
         )
     return recommendations
