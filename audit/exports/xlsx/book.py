@@ -159,7 +159,9 @@ class Book:
         self.count = add({"num_format": "0"})
         self.date = add({"num_format": "yyyy-mm-dd"})
         self.datetime = add({"num_format": "yyyy-mm-dd hh:mm"})
-        self.withheld = add({"italic": True, "align": "right", "font_color": "#595959"})
+        self.withheld = add(
+            {"italic": True, "align": "right", "font_color": "#595959", "text_wrap": True}
+        )
         self.bands = {band: add({"bg_color": colour}) for band, colour in _BAND_COLOURS.items()}
         self.no_fill = add({})
 

@@ -178,11 +178,11 @@ def _donor_summary(book: Book, data: DonorSummary) -> None:
     withheld = withheld_text(book, 0, data.min_units)
     widths = [
         fit_width([book.label("domain"), *(d.label for d in data.domains)], maximum=50),
-        fit_width([book.label("mean"), withheld], maximum=24),
+        fit_width([book.label("mean"), withheld], maximum=34),
         fit_width([book.label("units")]),
         3.0,
         fit_width([book.label("cycle"), *(p.cycle for p in data.trend)], maximum=30),
-        fit_width([book.label("mean"), withheld], maximum=24),
+        fit_width([book.label("mean"), withheld], maximum=34),
         fit_width([book.label("units")]),
     ]
     top = 3
@@ -296,7 +296,7 @@ def _donor_domains(book: Book, data: DonorSummary) -> None:
     widths = (
         fit_width([book.label("code")]),
         fit_width([book.label("label"), *(d.label for d in data.domains)], maximum=50),
-        fit_width([book.label("mean"), withheld], maximum=24),
+        fit_width([book.label("mean"), withheld], maximum=34),
         fit_width([book.label("units")]),
         fit_width([book.label("band"), *(book.band(b) for b in _BANDS)], maximum=30),
     )
@@ -373,7 +373,7 @@ def _donor_trend(book: Book, data: DonorSummary) -> None:
     ws = book.sheet("sheet_trend")
     widths = (
         fit_width([book.label("cycle"), *(p.cycle for p in data.trend)], maximum=30),
-        fit_width([book.label("mean"), withheld_text(book, 0, data.min_units)], maximum=24),
+        fit_width([book.label("mean"), withheld_text(book, 0, data.min_units)], maximum=34),
         fit_width([book.label("units")]),
     )
     write_headers(book, ws, 0, ("cycle", "mean", "units"), widths)
