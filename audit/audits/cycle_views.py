@@ -26,6 +26,7 @@ from forms.cycles import CloseCycleForm, CycleForm
 
 bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
 
+
 @bp.get("/")
 @admin_required
 def index() -> str:

@@ -396,7 +396,7 @@ def test_full_data_types_and_layout(tmp_path: Path) -> None:
     assert header[0] == "Audit"
     assert len(header) == len(FULL_DATA_COLUMNS)
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:M7"
+    assert ws.auto_filter.ref == "A1:AA7"
     assert ws.column_dimensions["G"].width > 50
     assert ws["A2"].value == 1
     assert ws["A2"].data_type == "n"
@@ -514,7 +514,7 @@ def test_full_data_spills_past_the_row_limit(
     assert wb.sheetnames == ["Answers", "Answers (2)", "Answers (3)"]
     assert [ws.max_row for ws in wb.worksheets] == [4, 4, 2]
     assert wb["Answers (3)"]["J2"].value == 6
-    assert wb["Answers (2)"].auto_filter.ref == "A1:M4"
+    assert wb["Answers (2)"].auto_filter.ref == "A1:AA4"
 
 
 def test_full_data_temporary_files_go_to_tmpdir(tmp_path: Path) -> None:
