@@ -20,6 +20,10 @@ def _column(key: str) -> str:
 
 def recompute_steps(framework: str) -> list[tuple[str, str]]:
     """(heading, text) pairs for the "Read me" sheet."""
+    return [*_counting(framework), *_questions(), *_aggregates()]
+
+
+def _counting(framework: str) -> list[tuple[str, str]]:
     c = _column
     return [
         (
@@ -47,6 +51,12 @@ def recompute_steps(framework: str) -> list[tuple[str, str]]:
                 unit_type=c("unit_type"),
             ),
         ),
+    ]
+
+
+def _questions() -> list[tuple[str, str]]:
+    c = _column
+    return [
         (
             _("Step 2: the score of one question"),
             _(
@@ -57,7 +67,9 @@ def recompute_steps(framework: str) -> list[tuple[str, str]]:
                 "it reaches), without a target the value itself; a date: 1 when no older than "
                 "the question's maximum age in months before %(date)s, else 0; choices: the "
                 "option's score, several options (codes separated by %(separator)s) the sum, at "
-                "most 1. The result is %(raw)s.",
+                "most 1. A percentage is computed by its formula in the framework file (a "
+                "table of counts by sex has one row per category and column, coded "
+                "question.category.column). The result is %(raw)s.",
                 codes=c("codes"),
                 date=c("reference_date"),
                 separator=f'"{xlsx.CODE_SEPARATOR}"',
@@ -79,6 +91,12 @@ def recompute_steps(framework: str) -> list[tuple[str, str]]:
                 score=c("score"),
             ),
         ),
+    ]
+
+
+def _aggregates() -> list[tuple[str, str]]:
+    c = _column
+    return [
         (
             _("Step 4: domain scores"),
             _(
