@@ -72,7 +72,7 @@ def _questions() -> list[tuple[str, str]]:
                 "question.category.column). The result is %(raw)s.",
                 codes=c("codes"),
                 date=c("reference_date"),
-                separator=f'"{xlsx.CODE_SEPARATOR}"',
+                separator='"' + xlsx.CODE_SEPARATOR + '"',
                 raw=c("raw_score"),
             ),
         ),
