@@ -55,3 +55,8 @@ def chosen_options(ind: spec.Indicator, value: object) -> str:
     names = {option.code: pick(option.label) for option in ind.options}
     chosen = value if isinstance(value, list | tuple) else [value]
     return ", ".join(names.get(str(code), str(code)) for code in chosen)
+
+
+def short_title(ind: spec.Indicator) -> str:
+    """What a table or report calls a question: its short title, else the question itself."""
+    return pick(ind.short) or pick(ind.text) or ind.code

@@ -19,6 +19,7 @@ from audit.audits.models import AuditCycle, CycleStatus
 from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
+from audit.frameworks.labels import short_title
 from audit.frameworks.models import FrameworkVersion
 from audit.i18n import pick, text_direction
 from audit.scoring import charts, disclosure, engine
@@ -110,7 +111,7 @@ def _sex_labels(fw: spec.Framework, code: str) -> tuple[str, dict[str, str], lis
     except KeyError:
         return code, {}, []
     labels = {row.code: pick(row.label) or row.code for row in ind.rows}
-    return pick(ind.text) or code, labels, [row.code for row in ind.rows]
+    return short_title(ind), labels, [row.code for row in ind.rows]
 
 
 def ordered(codes: Iterable[str], order: Sequence[str]) -> list[str]:

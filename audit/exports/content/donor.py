@@ -29,6 +29,7 @@ from audit.exports.content.common import (
 from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
+from audit.frameworks.labels import short_title
 from audit.i18n import pick
 from audit.orgs.models import Country, Institution
 from audit.scoring import disclosure, donor, engine
@@ -172,7 +173,7 @@ def _donor_sex_tables(found: _DonorScope, fw: spec.Framework) -> list[xlsx.SexTa
         }
         sex_tables.append(
             xlsx.SexTable(
-                title=pick(ind.text) if ind else code,
+                title=short_title(ind) if ind else code,
                 table=disclosure.suppress_table(counts, k=found.rules.k, protect=("women",)),
                 row_labels={row.code: pick(row.label) or row.code for row in ind.rows}
                 if ind
