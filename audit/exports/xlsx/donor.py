@@ -39,7 +39,7 @@ from audit.exports.xlsx.layout import (
     stack_below,
     wrapped_height,
 )
-from audit.frameworks.spec import DEFAULT_THRESHOLDS
+from audit.frameworks.spec import DEFAULT_THRESHOLDS, LEVELS
 from audit.scoring.disclosure import (
     COLUMNS,
     DEFAULT_K,
@@ -248,7 +248,7 @@ def _donor_benchmark(book: Book, data: DonorSummary) -> None:
     ws = book.sheet("sheet_benchmark")
     keys = ("code", "label", "score", "band", "coverage")
     withheld = withheld_text(book, 0, data.min_units)
-    bands = [book.band(band) for band in _BANDS]
+    bands = [book.band(band) for band in LEVELS]
     widths = (
         fit_width([book.label("code")]),
         fit_width([r.label for r in data.recommendations], maximum=70),
@@ -278,9 +278,6 @@ def _donor_benchmark(book: Book, data: DonorSummary) -> None:
         traffic_lights(book, ws, (1, len(keys), last_row, last_col), data.band_thresholds)
 
 
-_BANDS = ("missing", "approaches", "meets", "exceeds")
-
-
 def _benchmark_band(book: Book, rec: RecommendationRow, min_units: int) -> str:
     """The band of a published score; else why there is no score (no unit has one, or too few)."""
     if rec.score is not None:
@@ -298,7 +295,7 @@ def _donor_domains(book: Book, data: DonorSummary) -> None:
         fit_width([book.label("label"), *(d.label for d in data.domains)], maximum=50),
         fit_width([book.label("mean"), withheld], maximum=34),
         fit_width([book.label("units")]),
-        fit_width([book.label("band"), *(book.band(b) for b in _BANDS)], maximum=30),
+        fit_width([book.label("band"), *(book.band(b) for b in LEVELS)], maximum=30),
     )
     write_headers(book, ws, 0, ("code", "label", "mean", "units", "band"), widths)
     for row, domain in enumerate(data.domains, start=1):

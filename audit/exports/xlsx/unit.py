@@ -28,7 +28,7 @@ from audit.exports.xlsx.book import (
     write_value,
 )
 from audit.exports.xlsx.layout import fit_width
-from audit.frameworks.spec import DEFAULT_THRESHOLDS
+from audit.frameworks.spec import DEFAULT_THRESHOLDS, LEVELS
 
 # --------------------------------------------------------------------------- data
 
@@ -127,8 +127,7 @@ _SCORE_WIDTHS = (8, 50, 9, 13, 11, 9)
 
 def _score_widths(book: Book) -> tuple[float, ...]:
     """The score tables' widths, the band column as wide as the longest band name."""
-    levels = ("missing", "approaches", "meets", "exceeds")
-    bands = [book.label("band"), *(book.band(level) for level in levels)]
+    bands = [book.label("band"), *(book.band(level) for level in LEVELS)]
     widths = list(_SCORE_WIDTHS)
     widths[3] = fit_width(bands, minimum=13, maximum=30)
     return tuple(widths)
