@@ -56,7 +56,7 @@ def _mine(world: World, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]
 
 def test_the_columns_say_what_the_scores_were_made_of(reviewed: World) -> None:
     book, rows = _rows(reviewed)
-    assert book.sheetnames == ["Read me", "Answers"]
+    assert book.sheetnames == ["Read me", "Answers", "Scores"]
     mine = _mine(reviewed, rows)
     # A stored answer the skip rule hides is not an ordinary answer.
     skipped = mine["AA2"]
@@ -115,7 +115,7 @@ def _value(ind: spec.Indicator, cell: object) -> object:
 
 
 def test_every_score_can_be_recomputed_from_the_workbook(reviewed: World) -> None:
-    _book, rows = _rows(reviewed)
+    book, rows = _rows(reviewed)
     mine = _mine(reviewed, rows)
     with reviewed.app.app_context(), unit_of_work():
         audit = db.session.get(Audit, reviewed.audit)
@@ -158,6 +158,15 @@ def test_every_score_can_be_recomputed_from_the_workbook(reviewed: World) -> Non
     for code, rec in stored.recommendations.items():
         assert card.recommendations[code].score == pytest.approx(rec.score), code
     assert card.overall.score == pytest.approx(stored.overall.score)
+    # The "Scores" sheet holds the stored scores to check against.
+    header, *lines = book["Scores"].iter_rows(values_only=True)
+    assert header[:5] == ("Audit", "Unit", "Score of", "Code", "Score (0-100)")
+    sheet = {(line[2], line[3]): line[4] for line in lines if line[0] == reviewed.audit}
+    for code, domain in card.domains.items():
+        assert sheet[("Domain", code)] == pytest.approx(domain.score), code
+    for code, rec in card.recommendations.items():
+        assert sheet[("Recommendation", code)] == pytest.approx(rec.score), code
+    assert sheet[("Overall", "overall")] == pytest.approx(card.overall.score)
     # And by hand, as the Read me says: Σ(weight × score) ÷ Σ(weight) × 100 per domain.
     for code, domain in stored.domains.items():
         counted = [

@@ -303,6 +303,35 @@ def _sex_table_cells(
             yield f"{row_code}.{column}", title, number
 
 
+def score_lines(cycle: AuditCycle, unit_ids: Sequence[int]) -> Iterator[xlsx.ScoreLine]:
+    """Each audit's stored scores (newest scorecard): its domains, its recommendations and the
+    overall result, for checking a recomputation against."""
+    audits = db.session.execute(
+        select(Audit.id, Unit.name)
+        .join(Unit, Audit.unit_id == Unit.id)
+        .join(Institution, Unit.institution_id == Institution.id)
+        .join(Country, Institution.country_id == Country.id)
+        .where(Audit.cycle_id == cycle.id, Audit.unit_id.in_(list(unit_ids)))
+        .order_by(Country.name, Institution.name, Unit.name, Audit.id)
+    ).all()
+    levels = (_("Domain"), _("Recommendation"))
+    for audit_id, unit in audits:
+        data = db.session.scalar(
+            select(ScorecardSnapshot.data)
+            .where(ScorecardSnapshot.audit_id == audit_id)
+            .order_by(ScorecardSnapshot.id.desc())
+            .limit(1)
+        )
+        if not data:
+            continue
+        card = engine.Scorecard.from_dict(data)
+        parts = [(levels[0], card.domains), (levels[1], card.recommendations)]
+        for level, aggregates in [*parts, (_("Overall"), {card.overall.code: card.overall})]:
+            for code, agg in aggregates.items():
+                band = formatting.band_label(agg.band) if agg.band else ""
+                yield xlsx.ScoreLine(audit_id, unit, level, code, agg.score, band, agg.coverage)
+
+
 def write_full_data(
     target: Path, cycle: AuditCycle, unit_ids: Sequence[int], progress: Progress
 ) -> int:
@@ -316,4 +345,5 @@ def write_full_data(
         rtl(),
         tmpdir=str(target.parent),
         readme=[(title, framework), *recompute_steps(framework)],
+        scores=lambda: score_lines(cycle, unit_ids),
     )

@@ -118,4 +118,13 @@ def _aggregates() -> list[tuple[str, str]]:
                 "approaches, 60 meets, 80 exceeds)."
             ),
         ),
+        (
+            _("Step 6: check against the stored scores"),
+            _(
+                'The sheet "%(sheet)s" holds each audit\'s scores as the application stored '
+                "them (domains, recommendations and the overall result, 0-100, with band and "
+                "coverage): a recomputation gives the same numbers.",
+                sheet=_(xlsx.DEFAULT_LABELS["sheet_scores"]),
+            ),
+        ),
     ]

@@ -37,6 +37,7 @@ from audit.exports.xlsx.full_data import (
     FULL_DATA_COLUMNS,
     MAX_ROWS,
     AnswerRow,
+    ScoreLine,
     write_full_data,
 )
 from audit.exports.xlsx.unit import IndicatorRow, ScoreRow, UnitScorecardBook, write_unit_scorecard
@@ -52,6 +53,7 @@ __all__ = [
     "DonorSummary",
     "IndicatorRow",
     "RecommendationRow",
+    "ScoreLine",
     "ScoreRow",
     "SexTable",
     "TrendPoint",

@@ -48,6 +48,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "sheet_scorecard": N_("Scorecard"),
     "sheet_indicators": N_("Indicators"),
     "sheet_answers": N_("Answers"),
+    "sheet_scores": N_("Scores"),
     # read me
     "title": N_("Title"),
     "unit": N_("Unit"),
@@ -102,6 +103,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "override_level": N_("Reviewer override: level"),
     "override_reason": N_("Reviewer override: reason"),
     "override_by": N_("Reviewer override: by"),
+    "score_level": N_("Score of"),
+    "score_100": N_("Score (0-100)"),
     # charts
     "chart_domains": N_("Mean score by domain"),
     "chart_trend": N_("Mean score by cycle"),

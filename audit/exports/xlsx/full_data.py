@@ -114,6 +114,31 @@ class AnswerRow:
     override_by: str | None = None
 
 
+@dataclass(frozen=True)
+class ScoreLine:
+    """One score of an audit's newest scorecard (a domain, a recommendation or the overall
+    result, 0-100), to check a recomputation against."""
+
+    audit_id: int | str
+    unit: str
+    level: str
+    code: str
+    score: float | None
+    band: str
+    coverage: float | None
+
+
+_SCORE_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("audit_id", 10),
+    ("unit", 28),
+    ("score_level", 18),
+    ("code", 10),
+    ("score_100", 12),
+    ("band", 26),
+    ("coverage", 12),
+)
+
+
 #: How each column is written: text, a typed value, a 0-1 score, a whole number or a boolean.
 _KINDS = {
     "audit_id": "value",
@@ -138,11 +163,14 @@ def write_full_data(
     *,
     tmpdir: str | None = None,
     readme: Sequence[tuple[str, str]] = (),
+    scores: Callable[[], Iterable[ScoreLine]] | None = None,
 ) -> int:
     """Stream one row per question (constant memory); give the number of rows written.
 
     `readme` holds the "Read me" sheet's (heading, text) pairs, already translated; the sheet
-    comes first when there are any. Rows are written in order and never revisited, so `rows`
+    comes first when there are any. `scores`, when given, is called once the rows are written
+    and its lines fill a last "Scores" sheet (the stored scores a recomputation should give).
+    Rows are written in order and never revisited, so `rows`
     may be a generator of any length; past Excel's 1,048,576 rows a sheet, the rows go on in a
     further "Answers (2)" sheet. Memory stays flat, but each sheet's XML waits in a temporary
     file (in `tmpdir`, default the system's) until the workbook is zipped.
@@ -164,9 +192,32 @@ def write_full_data(
             row += 1
             written += 1
         finish_table(ws, 0, row - 1, last_col)
+        if scores is not None:
+            _scores_sheet(book, scores())
     finally:
         book.close()
     return written
+
+
+def _scores_sheet(book: Book, lines: Iterable[ScoreLine]) -> None:
+    """The "Scores" sheet: one line per stored score (0-100), in the order given."""
+    ws = book.sheet("sheet_scores")
+    keys = tuple(key for key, _width in _SCORE_COLUMNS)
+    write_headers(book, ws, 0, keys, tuple(width for _key, width in _SCORE_COLUMNS))
+    write_string = book.text_writer(ws)
+    row = 0
+    for row, line in enumerate(lines, start=1):
+        write_value(book, ws, row, 0, line.audit_id)
+        write_string(row, 1, line.unit)
+        write_string(row, 2, line.level)
+        write_string(row, 3, line.code)
+        if line.score is not None and math.isfinite(line.score):
+            ws.write_number(row, 4, line.score, book.score)
+        if line.band:
+            write_string(row, 5, line.band)
+        if line.coverage is not None and math.isfinite(line.coverage):
+            ws.write_number(row, 6, line.coverage, book.score)
+    finish_table(ws, 0, row, len(keys) - 1)
 
 
 def _readme(book: Book, pairs: Sequence[tuple[str, str]]) -> None:
