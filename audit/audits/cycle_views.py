@@ -26,7 +26,6 @@ from forms.cycles import CloseCycleForm, CycleForm
 
 bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
 
-
 @bp.get("/")
 @admin_required
 def index() -> str:
