@@ -72,3 +72,8 @@ def band_label(level: str | None) -> str | None:
     every page, chart and workbook gives a band; None when `level` is not a band."""
     label = BAND_LABELS.get(level or "")
     return None if label is None else str(label)
+
+
+def short_title(ind: spec.Indicator) -> str:
+    """What a table or report calls a question: its short title, else the question itself."""
+    return pick(ind.short) or pick(ind.text) or ind.code

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, func, select
 
 from audit.access.scope import funded_scope
@@ -20,6 +21,7 @@ from audit.accounts.models import Role, User
 from audit.audits.models import Audit, AuditCycle
 from audit.extensions import db
 from audit.frameworks import spec
+from audit.i18n import pick
 from audit.orgs.models import Country, Institution, Unit
 from audit.orgs.queries import funded_institutions
 from audit.scoring import disclosure, engine
@@ -211,6 +213,13 @@ class DisclosureRules:
         self.k = int(current_app.config["DISCLOSURE_K"])
         self.min_units = int(current_app.config["DISCLOSURE_MIN_UNITS"])
 
+    def withheld_text(self, units: int) -> str:
+        """Why a figure over `units` units is withheld, with the real threshold (the donor
+        workbook says the same, in the same words)."""
+        if units < self.min_units:
+            return _("withheld: fewer than %(n)d units", n=self.min_units)
+        return _("withheld: would reveal figures of fewer than %(n)d units", n=self.min_units)
+
     def allowed(self, n: int, parts: list[int] | None) -> bool:
         """An institution's figure (no parts) or a country's beside its published parts."""
         if parts is None:
@@ -240,6 +249,56 @@ class DisclosureRules:
         contributing = [p for p in parts if code in p.sex]
         separately = [p for p in contributing if self.allowed(p.sex_units[code], None)]
         return self.allowed(units, None) and (not separately or len(contributing) == 1)
+
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    """One recommendation of a scope's benchmark: its published mean (None when withheld or
+    when no unit has a score), over `units` units."""
+
+    code: str
+    title: str
+    mean: float | None
+    band: str | None
+    coverage: float | None
+    units: int
+    by_part: tuple[float | None, ...] = ()
+
+    @property
+    def withheld(self) -> bool:
+        return self.mean is None and self.units > 0
+
+
+def benchmark(
+    tally: ScopeTally,
+    parts: Sequence[ScopeTally] | None,
+    rules: DisclosureRules,
+    fw: spec.Framework,
+) -> list[BenchmarkLine]:
+    """Every recommendation of the framework (R01-R30) for one scope, under the disclosure
+    rules: the donor page and the donor workbook both show these lines."""
+    bands = fw.bands or spec.DEFAULT_FRAMEWORK_BANDS
+    lines = []
+    for rec in fw.recommendations:
+        figure: FigureKey = ("recommendation", rec.code)
+        units = tally.units(figure)
+        mean = tally.mean(figure) if units and rules.gate(tally, parts, figure) else None
+        covered_sum, covered_n = tally.coverage.get(rec.code, (0.0, 0))
+        by_part = tuple(
+            p.mean(figure) if rules.allowed(p.units(figure), None) else None for p in parts or ()
+        )
+        lines.append(
+            BenchmarkLine(
+                rec.code,
+                pick(rec.title),
+                mean,
+                engine.band(mean, bands),
+                covered_sum / covered_n if mean is not None and covered_n else None,
+                units,
+                by_part,
+            )
+        )
+    return lines
 
 
 def funded(user: User) -> tuple[list[Institution], list[Country]]:

@@ -26,7 +26,14 @@ from audit.accounts.models import Role
 from audit.audits.models import AuditCycle
 from audit.frameworks import spec
 from audit.scoring import disclosure
-from audit.scoring.donor import DisclosureRules, ScopeTally, funded, tallies
+from audit.scoring.donor import (
+    BenchmarkLine,
+    DisclosureRules,
+    ScopeTally,
+    benchmark,
+    funded,
+    tallies,
+)
 from audit.scoring.portfolio_parts import (
     Score,
     SexTable,
@@ -55,12 +62,16 @@ class DonorScope:
     reason: str = ""
     overall: Score | None = None
     meeting_share: float | None = None
-    domains: list[tuple[str, Score | None]] = field(default_factory=list)
+    #: (name, published score or None, why it is withheld)
+    domains: list[tuple[str, Score | None, str]] = field(default_factory=list)
+    benchmark: list[BenchmarkLine] = field(default_factory=list)
     chart: dict[str, Any] | None = None
     sex_tables: list[SexTable] = field(default_factory=list)
     sex_note: str = ""
     trend: list[tuple[str, Score | None]] = field(default_factory=list)
     trend_chart: dict[str, Any] | None = None
+    #: Why each withheld cycle's mean is withheld, by cycle name.
+    trend_withheld: dict[str, str] = field(default_factory=dict)
 
 
 def _donor_scope(
@@ -91,15 +102,24 @@ def _donor_scope(
             total, n = tally.domains[code]
             shown = gate(("domain", code))
             scope.domains.append(
-                (domain_label(fw, code), banded(total / n, fw) if shown and n else None)
+                (
+                    domain_label(fw, code),
+                    banded(total / n, fw) if shown and n else None,
+                    rules.withheld_text(int(n)),
+                )
             )
+        scope.benchmark = benchmark(tally, parts, rules, fw)
         scope.chart = chart(
-            [(label, s.value, s.band) for label, s in scope.domains if s is not None],
+            [(label, s.value, s.band) for label, s, _why in scope.domains if s is not None],
             _("Mean score by domain, from 0 to 100"),
             f"chart-donor-{kind}-{key}",
         )
         scope.sex_tables, scope.sex_note = _donor_sex_tables(tally, parts, fw=fw, rules=rules)
     scope.trend = _donor_trend(tally, parts, cycles=cycles, cache=cache, rules=rules)
+    units = {c.name: int(tally.trend[c.id][1]) for c in cycles if c.id in tally.trend}
+    scope.trend_withheld = {
+        name: rules.withheld_text(units[name]) for name, score in scope.trend if score is None
+    }
     scope.trend_chart = trend_chart(
         scope.trend,
         _("Mean overall score"),
@@ -189,6 +209,7 @@ def donor() -> str:
         "cycle": cycle,
         "k": rules.k,
         "min_units": rules.min_units,
+        "withheld_text": rules.withheld_text,
     }
     institutions, countries = funded(current_user)
     if cycle is None or not institutions:

@@ -20,6 +20,7 @@ from audit.db import utcnow
 from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
+from audit.frameworks.labels import short_title
 from audit.frameworks.models import FrameworkVersion
 from audit.i18n import pick, text_direction
 from audit.orgs.models import Institution, Unit
@@ -132,7 +133,7 @@ def _sex_labels(fw: spec.Framework, code: str) -> tuple[str, dict[str, str], lis
     except KeyError:
         return code, {}, []
     labels = {row.code: pick(row.label) or row.code for row in ind.rows}
-    return pick(ind.text) or code, labels, [row.code for row in ind.rows]
+    return short_title(ind), labels, [row.code for row in ind.rows]
 
 
 def ordered(codes: Iterable[str], order: Sequence[str]) -> list[str]:

@@ -56,6 +56,7 @@ ARABIC = {
     "sheet_scorecard": "بطاقة الأداء",
     "sheet_indicators": "المؤشرات",
     "withheld": "محجوب",
+    "withheld_units": "محجوب: أقل من %(n)d وحدات",
 }
 
 GENERATED = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
@@ -243,11 +244,14 @@ def test_domains_withhold_means_over_too_few_units(donor_wb: openpyxl.Workbook) 
     ws = donor_wb["Domains"]
     assert ws.cell(row=2, column=3).value == 72.5
     withheld = ws.cell(row=4, column=3)
-    assert withheld.value == "withheld"
+    assert withheld.value == "withheld: fewer than 3 units"
     assert withheld.data_type == "s"
+    assert ws.cell(row=4, column=4).value is None  # the unit count is not printed
     assert ws.cell(row=4, column=5).value is None
     summary = donor_wb["Summary"]
-    assert summary.cell(row=7, column=2).value == "withheld"
+    assert summary.cell(row=7, column=2).value == "withheld: fewer than 3 units"
+    assert summary.cell(row=7, column=3).value is None
+    assert summary.cell(row=5, column=3).value == 12
 
 
 def test_a_mean_the_caller_withheld_says_so(tmp_path: Path) -> None:
@@ -256,7 +260,7 @@ def test_a_mean_the_caller_withheld_says_so(tmp_path: Path) -> None:
     path = tmp_path / "withheld.xlsx"
     write_donor_summary(path, data)
     cell = openpyxl.load_workbook(path)["Domains"].cell(row=2, column=3)
-    assert cell.value == "withheld"
+    assert cell.value == "withheld: would reveal figures of fewer than 3 units"
     assert cell.data_type == "s"
 
 
@@ -318,7 +322,7 @@ def test_donor_summary_arabic_is_right_to_left(tmp_path: Path) -> None:
     wb = read(path)
     assert wb.sheetnames[0] == "اقرأني"
     assert all(ws.sheet_view.rightToLeft for ws in wb.worksheets)
-    assert wb["المجالات"].cell(row=4, column=3).value == "محجوب"
+    assert wb["المجالات"].cell(row=4, column=3).value == "محجوب: أقل من 3 وحدات"
 
 
 def test_left_to_right_by_default(donor_wb: openpyxl.Workbook) -> None:
@@ -392,7 +396,7 @@ def test_full_data_types_and_layout(tmp_path: Path) -> None:
     assert header[0] == "Audit"
     assert len(header) == len(FULL_DATA_COLUMNS)
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:M7"
+    assert ws.auto_filter.ref == "A1:AA7"
     assert ws.column_dimensions["G"].width > 50
     assert ws["A2"].value == 1
     assert ws["A2"].data_type == "n"
@@ -510,7 +514,7 @@ def test_full_data_spills_past_the_row_limit(
     assert wb.sheetnames == ["Answers", "Answers (2)", "Answers (3)"]
     assert [ws.max_row for ws in wb.worksheets] == [4, 4, 2]
     assert wb["Answers (3)"]["J2"].value == 6
-    assert wb["Answers (2)"].auto_filter.ref == "A1:M4"
+    assert wb["Answers (2)"].auto_filter.ref == "A1:AA4"
 
 
 def test_full_data_temporary_files_go_to_tmpdir(tmp_path: Path) -> None:

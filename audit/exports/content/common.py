@@ -15,7 +15,7 @@ from audit.frameworks import spec
 from audit.frameworks.labels import LEVEL_LABELS, chosen_options
 from audit.frameworks.models import FrameworkVersion
 from audit.i18n import RTL_LANGUAGES
-from audit.scoring import disclosure
+from audit.scoring import disclosure, formatting
 
 Progress = Callable[[float], None]
 
@@ -25,8 +25,12 @@ class NothingToExport(Exception):
 
 
 def labels() -> dict[str, str]:
-    """The writers' labels in the current language."""
-    return {key: _(text) for key, text in xlsx.DEFAULT_LABELS.items()}
+    """The writers' labels in the current language; bands named as on every page
+    (`formatting.band_label`)."""
+    found = {key: _(text) for key, text in xlsx.DEFAULT_LABELS.items()}
+    for band in spec.LEVELS:
+        found[f"band_{band}"] = formatting.band_label(band)
+    return found
 
 
 def rtl() -> bool:

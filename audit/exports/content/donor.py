@@ -29,6 +29,7 @@ from audit.exports.content.common import (
 from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
+from audit.frameworks.labels import short_title
 from audit.i18n import pick
 from audit.orgs.models import Country, Institution
 from audit.scoring import disclosure, donor, engine
@@ -124,31 +125,21 @@ def _donor_domains(found: _DonorScope, fw: spec.Framework) -> list[xlsx.DomainMe
 
 
 def _donor_recommendations(found: _DonorScope, fw: spec.Framework) -> list[xlsx.RecommendationRow]:
-    """Each recommendation the scope has scores for: its published mean, band and coverage,
-    and for a country the published mean of each institution."""
-    recommendations = []
-    for rec in fw.recommendations:
-        if rec.code not in found.tally.recommendations:
-            continue
-        figure = ("recommendation", rec.code)
-        mean = found.published_mean(figure)
-        covered_sum, covered_n = found.tally.coverage.get(rec.code, (0.0, 0))
-        coverage = covered_sum / covered_n if mean is not None and covered_n else None
-        by_group = tuple(
-            sums.mean(figure) if found.rules.allowed(sums.units(figure), None) else None
-            for sums in (found.sums[m.id] for m in found.members)
+    """Every recommendation (R01-R30), as on the donor page (`donor.benchmark`): its published
+    mean, band and coverage, the units it covers (so an empty line says why), and for a country
+    the published mean of each institution."""
+    return [
+        xlsx.RecommendationRow(
+            line.code,
+            line.title,
+            line.mean,
+            line.band,
+            line.coverage,
+            line.by_part,
+            line.units,
         )
-        recommendations.append(
-            xlsx.RecommendationRow(
-                rec.code,
-                pick(rec.title),
-                mean,
-                engine.band(mean, bands(fw)) if mean is not None else None,
-                coverage,
-                by_group if found.parts is not None else (),
-            )
-        )
-    return recommendations
+        for line in donor.benchmark(found.tally, found.parts, found.rules, fw)
+    ]
 
 
 def _donor_trend(found: _DonorScope) -> list[xlsx.TrendPoint]:
@@ -182,7 +173,7 @@ def _donor_sex_tables(found: _DonorScope, fw: spec.Framework) -> list[xlsx.SexTa
         }
         sex_tables.append(
             xlsx.SexTable(
-                title=pick(ind.text) if ind else code,
+                title=short_title(ind) if ind else code,
                 table=disclosure.suppress_table(counts, k=found.rules.k, protect=("women",)),
                 row_labels={row.code: pick(row.label) or row.code for row in ind.rows}
                 if ind

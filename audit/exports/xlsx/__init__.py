@@ -32,10 +32,18 @@ from audit.exports.xlsx.donor import (
     TrendPoint,
     write_donor_summary,
 )
-from audit.exports.xlsx.full_data import FULL_DATA_COLUMNS, MAX_ROWS, AnswerRow, write_full_data
+from audit.exports.xlsx.full_data import (
+    CODE_SEPARATOR,
+    FULL_DATA_COLUMNS,
+    MAX_ROWS,
+    AnswerRow,
+    ScoreLine,
+    write_full_data,
+)
 from audit.exports.xlsx.unit import IndicatorRow, ScoreRow, UnitScorecardBook, write_unit_scorecard
 
 __all__ = [
+    "CODE_SEPARATOR",
     "DEFAULT_LABELS",
     "FULL_DATA_COLUMNS",
     "MAX_ROWS",
@@ -45,6 +53,7 @@ __all__ = [
     "DonorSummary",
     "IndicatorRow",
     "RecommendationRow",
+    "ScoreLine",
     "ScoreRow",
     "SexTable",
     "TrendPoint",

@@ -15,9 +15,11 @@ from datetime import UTC, date, datetime
 from typing import IO, Any, TypeVar
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from audit.exports.xlsx.layout import SCORE_FORMAT, lines_needed, wrapped_height
 from audit.scoring.disclosure import aggregate_allowed
 
 #: Options for every workbook: nothing a user typed may turn into a formula, a link or a number.
@@ -46,6 +48,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "sheet_scorecard": N_("Scorecard"),
     "sheet_indicators": N_("Indicators"),
     "sheet_answers": N_("Answers"),
+    "sheet_scores": N_("Scores"),
     # read me
     "title": N_("Title"),
     "unit": N_("Unit"),
@@ -74,6 +77,9 @@ DEFAULT_LABELS: dict[str, str] = {
     "not_recorded": N_("Not recorded"),
     "total": N_("Total"),
     "withheld": N_("withheld"),
+    "withheld_units": N_("withheld: fewer than %(n)d units"),
+    "withheld_remainder": N_("withheld: would reveal figures of fewer than %(n)d units"),
+    "no_score": N_("no score: no unit answered its questions"),
     "overall": N_("Overall"),
     "answer_type": N_("Answer type"),
     "value": N_("Answer"),
@@ -85,14 +91,28 @@ DEFAULT_LABELS: dict[str, str] = {
     "indicator_code": N_("Indicator"),
     "indicator_label": N_("Question"),
     "note_text": N_("Note"),
+    "service": N_("Service (framework code)"),
+    "unit_type": N_("Unit type (framework code)"),
+    "reference_date": N_("Reference date"),
+    "status": N_("Status"),
+    "counts": N_("Counts in the scores"),
+    "codes": N_("Stored value (codes)"),
+    "raw_score": N_("Score from the answer (0-1)"),
+    "evidence_rule": N_("Evidence rule"),
+    "evidence_count": N_("Evidence attached"),
+    "override_level": N_("Reviewer override: level"),
+    "override_reason": N_("Reviewer override: reason"),
+    "override_by": N_("Reviewer override: by"),
+    "score_level": N_("Score of"),
+    "score_100": N_("Score (0-100)"),
     # charts
     "chart_domains": N_("Mean score by domain"),
     "chart_trend": N_("Mean score by cycle"),
     # bands
-    "band_missing": N_("missing"),
-    "band_approaches": N_("approaches"),
-    "band_meets": N_("meets"),
-    "band_exceeds": N_("exceeds"),
+    "band_missing": N_("Missing"),
+    "band_approaches": N_("Approaches requirements"),
+    "band_meets": N_("Meets requirements"),
+    "band_exceeds": N_("Exceeds requirements"),
 }
 
 #: Traffic-light fills by band (red, amber, light green, green).
@@ -143,17 +163,20 @@ class Book:
         add = self._add_format
         self.title = add({"bold": True, "font_size": 14})
         self.bold = add({"bold": True})
+        self.bold_wrap = add({"bold": True, "text_wrap": True, "valign": "top"})
         self.header = add(
             {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#D9E1F2"}
         )
         self.wrap = add({"text_wrap": True, "valign": "top"})
-        self.score = add({"num_format": "0.0"})
+        self.score = add({"num_format": SCORE_FORMAT})
         self.fraction = add({"num_format": "0.00"})
         self.change = add({"num_format": "+0.0;-0.0;0.0"})
         self.count = add({"num_format": "0"})
         self.date = add({"num_format": "yyyy-mm-dd"})
         self.datetime = add({"num_format": "yyyy-mm-dd hh:mm"})
-        self.withheld = add({"italic": True, "align": "right", "font_color": "#595959"})
+        self.withheld = add(
+            {"italic": True, "align": "right", "font_color": "#595959", "text_wrap": True}
+        )
         self.bands = {band: add({"bg_color": colour}) for band, colour in _BAND_COLOURS.items()}
         self.no_fill = add({})
 
@@ -278,12 +301,22 @@ def traffic_lights(
     cells: tuple[int, int, int, int],
     thresholds: tuple[float, float, float],
 ) -> None:
-    """Colour 0-100 scores by band: empty cells stay white, then >=80, >=60, >=40, <40."""
+    """Colour 0-100 scores by band: empty cells and text ("withheld: ...") stay white, then
+    >=80, >=60, >=40, <40 (Excel ranks any text above every number, so text needs its rule)."""
     first_row, first_col, last_row, last_col = cells
     if last_row < first_row or last_col < first_col:
         return
     approaches, meets, exceeds = thresholds
     ws.conditional_format(*cells, {"type": "blanks", "stop_if_true": True, "format": book.no_fill})
+    ws.conditional_format(
+        *cells,
+        {
+            "type": "formula",
+            "criteria": f"=NOT(ISNUMBER({xl_rowcol_to_cell(first_row, first_col)}))",
+            "stop_if_true": True,
+            "format": book.no_fill,
+        },
+    )
     rules = (
         (">=", exceeds, "exceeds"),
         (">=", meets, "meets"),
@@ -307,25 +340,55 @@ def write_readme(book: Book, title: str, pairs: Sequence[tuple[str, object]]) ->
     """The "Read me" sheet: the title, then one labelled line per (label key, value) pair."""
     ws = book.sheet("sheet_readme")
     ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 90)
+    ws.set_column(1, 1, README_WIDTH)
     write_text(ws, 0, 0, title, book.title)
     for row, (key, value) in enumerate(pairs, start=2):
-        ws.write_string(row, 0, book.label(key), book.bold)
+        ws.write_string(row, 0, book.label(key), book.bold_wrap)
         if isinstance(value, datetime):
             ws.write_datetime(row, 1, naive_utc(value), book.datetime)
         else:
             write_text(ws, row, 1, value, book.wrap)
+            fit_row(ws, row, str(value or ""), README_WIDTH)
+
+
+#: The width of the "Read me" texts, in characters.
+README_WIDTH = 90
+
+
+def fit_row(ws: Worksheet, row: int, text: str, width: float) -> None:
+    """Make a row high enough for `text` wrapped in a column `width` wide (when it wraps)."""
+    if lines_needed(text, width) > 1:
+        ws.set_row(row, wrapped_height(text, width))
+
+
+def withheld_text(book: Book, units: int, min_units: int) -> str:
+    """Why a mean is withheld, with the real threshold: too few units, or (a country beside
+    its institutions) it would reveal figures of fewer units by subtraction."""
+    key = "withheld_units" if units < min_units else "withheld_remainder"
+    text = book.label(key)
+    try:
+        return text % {"n": min_units}
+    except (KeyError, TypeError, ValueError):  # a translation that lost its placeholder
+        return book.label("withheld")
 
 
 def write_mean(
     book: Book, ws: Worksheet, row: int, col: int, mean: float | None, units: int, min_units: int
-) -> None:
-    """A mean over units, or "withheld" when it covers too few units to publish (or when the
-    caller withheld it, passing no mean for units that exist)."""
+) -> bool:
+    """A mean over units, or why it is withheld when it covers too few units to publish (or
+    when the caller withheld it, passing no mean for units that exist). True when published."""
     if not aggregate_allowed(units, min_units=min_units) or (mean is None and units > 0):
-        ws.write_string(row, col, book.label("withheld"), book.withheld)
-    else:
-        write_number(ws, row, col, mean, book.score)
+        write_text(ws, row, col, withheld_text(book, units, min_units), book.withheld)
+        return False
+    write_number(ws, row, col, mean, book.score)
+    return True
+
+
+def write_units(book: Book, ws: Worksheet, row: int, col: int, units: int, shown: bool) -> None:
+    """How many units a figure covers; left empty beside a withheld figure (the count itself
+    would tell how few they are)."""
+    if shown:
+        ws.write_number(row, col, units, book.count)
 
 
 def domain_bars(
@@ -337,9 +400,11 @@ def domain_bars(
     at: tuple[int, int],
     *,
     rtl: bool,
+    scale: tuple[float, float] = (1.2, 1.3),
 ) -> None:
     """A native bar chart of domain scores (0-100) drawn from this sheet's table: `rows` first
-    and last, `columns` of the names and the scores, placed with its top-left cell at `at`."""
+    and last, `columns` of the names and the scores, placed with its top-left cell at `at`
+    (see `layout.stack_below`). Its data labels use the table's number format."""
     name = ws.get_name()
     (first, last), (names, scores) = rows, columns
     bars = book.wb.add_chart({"type": "bar"})
@@ -349,11 +414,11 @@ def domain_bars(
             "categories": [name, first, names, last, names],
             "values": [name, first, scores, last, scores],
             "fill": {"color": "#2F5597"},
-            "data_labels": {"value": True, "num_format": "0"},
+            "data_labels": {"value": True, "num_format": SCORE_FORMAT},
         }
     )
     bars.set_title({"name": book.label("chart_domains")})
     bars.set_x_axis({"min": 0, "max": 100, "reverse": rtl})
     bars.set_y_axis({"reverse": True})
     bars.set_legend({"none": True})
-    ws.insert_chart(at[0], at[1], bars, {"x_scale": 1.2, "y_scale": 1.3})
+    ws.insert_chart(at[0], at[1], bars, {"x_scale": scale[0], "y_scale": scale[1]})

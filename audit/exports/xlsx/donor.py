@@ -23,20 +23,30 @@ from audit.exports.xlsx.book import (
     domain_bars,
     finish_table,
     traffic_lights,
+    withheld_text,
     write_headers,
     write_mean,
     write_number,
     write_readme,
     write_text,
+    write_units,
 )
-from audit.frameworks.spec import DEFAULT_THRESHOLDS
+from audit.exports.xlsx.layout import (
+    SCORE_FORMAT,
+    Box,
+    fit_width,
+    scaled,
+    stack_below,
+    wrapped_height,
+)
+from audit.frameworks.spec import DEFAULT_THRESHOLDS, LEVELS
 from audit.scoring.disclosure import (
+    COLUMNS,
     DEFAULT_K,
     MIN_UNITS,
     SMALL,
     Cell,
     SuppressedTable,
-    aggregate_allowed,
     suppress_table,
 )
 
@@ -68,6 +78,8 @@ class RecommendationRow:
     band: str | None
     coverage: float | None
     by_group: tuple[float | None, ...] = ()
+    #: How many units have a score for it (0: none, so no score; below min_units: withheld).
+    units: int | None = None
 
 
 @dataclass(frozen=True)
@@ -153,38 +165,64 @@ def write_donor_summary(target: str | IO[bytes], data: DonorSummary) -> None:
         book.close()
 
 
+#: The size of the summary's charts (x, y scale of the default chart).
+_CHART_SCALE = (1.2, 1.3)
+
+
 def _donor_summary(book: Book, data: DonorSummary) -> None:
-    """The "Summary" sheet: the domain and trend tables side by side, their charts below."""
+    """The "Summary" sheet: the domain and trend tables side by side, their charts below,
+    one under the other (`layout.stack_below`), so no chart covers a table or a chart."""
     ws = book.sheet("sheet_summary")
     write_text(ws, 0, 0, data.title, book.title)
     write_text(ws, 1, 0, f"{book.label('cycle')}: {data.cycle}")
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 2, 12)
-    ws.set_column(4, 4, 14)
-    ws.set_column(5, 6, 12)
+    withheld = withheld_text(book, 0, data.min_units)
+    widths = [
+        fit_width([book.label("domain"), *(d.label for d in data.domains)], maximum=50),
+        fit_width([book.label("mean"), withheld], maximum=34),
+        fit_width([book.label("units")]),
+        3.0,
+        fit_width([book.label("cycle"), *(p.cycle for p in data.trend)], maximum=30),
+        fit_width([book.label("mean"), withheld], maximum=34),
+        fit_width([book.label("units")]),
+    ]
     top = 3
-    write_headers(book, ws, top, ("domain", "mean", "units"), (34, 12, 10))
+    write_headers(book, ws, top, ("domain", "mean", "units"), widths[:3])
     for i, domain in enumerate(data.domains, start=top + 1):
-        write_text(ws, i, 0, domain.label)
-        write_mean(book, ws, i, 1, domain.mean, domain.units, data.min_units)
-        ws.write_number(i, 2, domain.units, book.count)
+        write_text(ws, i, 0, domain.label, book.wrap)
+        shown = write_mean(book, ws, i, 1, domain.mean, domain.units, data.min_units)
+        write_units(book, ws, i, 2, domain.units, shown)
+    ws.set_column(3, 3, widths[3])
     for col, key in enumerate(("cycle", "mean", "units"), start=4):
         ws.write_string(top, col, book.label(key), book.header)
+        ws.set_column(col, col, widths[col])
     for i, point in enumerate(data.trend, start=top + 1):
         write_text(ws, i, 4, point.cycle)
-        write_mean(book, ws, i, 5, point.mean, point.units, data.min_units)
-        ws.write_number(i, 6, point.units, book.count)
-    _summary_charts(book, ws, top, data)
+        shown = write_mean(book, ws, i, 5, point.mean, point.units, data.min_units)
+        write_units(book, ws, i, 6, point.units, shown)
+    tables = [
+        Box(0, 0, 1, 0),
+        Box(top, 0, top + len(data.domains), 2),
+        Box(top, 4, top + len(data.trend), 6),
+    ]
+    _summary_charts(book, ws, top, data, stack_below(tables, _chart_sizes(data), widths))
 
 
-def _summary_charts(book: Book, ws: Worksheet, top: int, data: DonorSummary) -> None:
+def _chart_sizes(data: DonorSummary) -> list[tuple[int, int]]:
+    """The size of each chart the summary draws, in order: domain bars, then the trend."""
+    return [scaled(_CHART_SCALE) for items in (data.domains, data.trend) if items]
+
+
+def _summary_charts(
+    book: Book, ws: Worksheet, top: int, data: DonorSummary, anchors: list[tuple[int, int]]
+) -> None:
     """A bar chart of the domain means and a line chart of the trend, drawn from the tables
-    whose header row is `top`."""
+    whose header row is `top`, at `anchors` (one per chart drawn)."""
     name = ws.get_name()
-    chart_row = top + max(len(data.domains), len(data.trend)) + 2
+    places = iter(anchors)
     if data.domains:
         last = top + len(data.domains)
-        domain_bars(book, ws, "mean", (top + 1, last), (0, 1), (chart_row, 0), rtl=data.rtl)
+        at = next(places)
+        domain_bars(book, ws, "mean", (top + 1, last), (0, 1), at, rtl=data.rtl, scale=_CHART_SCALE)
     if data.trend:
         last = top + len(data.trend)
         line = book.wb.add_chart({"type": "line"})
@@ -194,30 +232,41 @@ def _summary_charts(book: Book, ws: Worksheet, top: int, data: DonorSummary) -> 
                 "categories": [name, top + 1, 4, last, 4],
                 "values": [name, top + 1, 5, last, 5],
                 "marker": {"type": "circle"},
-                "data_labels": {"value": True, "num_format": "0"},
+                "data_labels": {"value": True, "num_format": SCORE_FORMAT, "position": "above"},
             }
         )
         line.set_title({"name": book.label("chart_trend")})
         line.set_y_axis({"min": 0, "max": 100})
         line.set_x_axis({"reverse": data.rtl})
         line.set_legend({"none": True})
-        ws.insert_chart(chart_row, 4, line, {"x_scale": 1.2, "y_scale": 1.3})
+        row, col = next(places)
+        ws.insert_chart(row, col, line, {"x_scale": _CHART_SCALE[0], "y_scale": _CHART_SCALE[1]})
 
 
 def _donor_benchmark(book: Book, data: DonorSummary) -> None:
+    """R01-R30: each recommendation's mean, band and coverage, or why there is none."""
     ws = book.sheet("sheet_benchmark")
     keys = ("code", "label", "score", "band", "coverage")
-    write_headers(book, ws, 0, keys, (8, 60, 9, 13, 11))
+    withheld = withheld_text(book, 0, data.min_units)
+    bands = [book.band(band) for band in LEVELS]
+    widths = (
+        fit_width([book.label("code")]),
+        fit_width([r.label for r in data.recommendations], maximum=70),
+        fit_width([book.label("score")]),
+        fit_width([book.label("band"), *bands, withheld, book.label("no_score")], maximum=45),
+        fit_width([book.label("coverage")]),
+    )
+    write_headers(book, ws, 0, keys, widths)
     for offset, group in enumerate(data.groups):
         col = len(keys) + offset
         ws.write_string(0, col, group, book.header)
-        ws.set_column(col, col, 14)
+        ws.set_column(col, col, fit_width([group], minimum=12, maximum=24))
     last_col = len(keys) + len(data.groups) - 1
     for row, rec in enumerate(data.recommendations, start=1):
         write_text(ws, row, 0, rec.code)
         write_text(ws, row, 1, rec.label, book.wrap)
         write_number(ws, row, 2, rec.score, book.score)
-        write_text(ws, row, 3, book.band(rec.band))
+        write_text(ws, row, 3, _benchmark_band(book, rec, data.min_units))
         write_number(ws, row, 4, rec.coverage, book.score)
         for offset, score in enumerate(rec.by_group):
             write_number(ws, row, len(keys) + offset, score, book.score)
@@ -229,16 +278,32 @@ def _donor_benchmark(book: Book, data: DonorSummary) -> None:
         traffic_lights(book, ws, (1, len(keys), last_row, last_col), data.band_thresholds)
 
 
+def _benchmark_band(book: Book, rec: RecommendationRow, min_units: int) -> str:
+    """The band of a published score; else why there is no score (no unit has one, or too few)."""
+    if rec.score is not None:
+        return book.band(rec.band)
+    if rec.units == 0:
+        return book.label("no_score")
+    return withheld_text(book, rec.units if rec.units is not None else 0, min_units)
+
+
 def _donor_domains(book: Book, data: DonorSummary) -> None:
     ws = book.sheet("sheet_domains")
-    write_headers(book, ws, 0, ("code", "label", "mean", "units", "band"), (8, 40, 12, 8, 13))
+    withheld = withheld_text(book, 0, data.min_units)
+    widths = (
+        fit_width([book.label("code")]),
+        fit_width([book.label("label"), *(d.label for d in data.domains)], maximum=50),
+        fit_width([book.label("mean"), withheld], maximum=34),
+        fit_width([book.label("units")]),
+        fit_width([book.label("band"), *(book.band(b) for b in LEVELS)], maximum=30),
+    )
+    write_headers(book, ws, 0, ("code", "label", "mean", "units", "band"), widths)
     for row, domain in enumerate(data.domains, start=1):
-        published = aggregate_allowed(domain.units, min_units=data.min_units)
         write_text(ws, row, 0, domain.code)
-        write_text(ws, row, 1, domain.label)
-        write_mean(book, ws, row, 2, domain.mean, domain.units, data.min_units)
-        ws.write_number(row, 3, domain.units, book.count)
-        write_text(ws, row, 4, book.band(domain.band) if published else "")
+        write_text(ws, row, 1, domain.label, book.wrap)
+        shown = write_mean(book, ws, row, 2, domain.mean, domain.units, data.min_units)
+        write_units(book, ws, row, 3, domain.units, shown)
+        write_text(ws, row, 4, book.band(domain.band) if shown else "")
     finish_table(ws, 0, len(data.domains), 4)
     traffic_lights(book, ws, (1, 2, len(data.domains), 2), data.band_thresholds)
 
@@ -249,10 +314,21 @@ def _withheld_text(book: Book, cell: Cell, k: int) -> str:
 
 def _donor_sex_tables(book: Book, data: DonorSummary) -> None:
     ws = book.sheet("sheet_sex")
-    ws.set_column(0, 0, 36)
-    ws.set_column(1, 4, 13)
+    first = fit_width(
+        [
+            book.label("category"),
+            *(label for item in data.sex_tables for label in item.row_labels.values()),
+        ],
+        minimum=36,
+        maximum=60,
+    )
+    ws.set_column(0, 0, first)
+    counts = fit_width([book.label(c) for c in (*COLUMNS, "total", "withheld")], minimum=13)
+    ws.set_column(1, 4, counts)
+    # The note spans the table's five columns: merged cells would not wrap reliably, so the
+    # note wraps in column A and its row is as high as the wrapped text needs.
     write_text(ws, 0, 0, data.disclosure_note, book.wrap)
-    ws.set_row(0, 45)
+    ws.set_row(0, wrapped_height(data.disclosure_note, first))
     ws.freeze_panes(1, 0)
     row = 2
     for item in data.sex_tables:
@@ -292,9 +368,14 @@ def _count_cell(book: Book, ws: Worksheet, row: int, col: int, cell: Cell, k: in
 
 def _donor_trend(book: Book, data: DonorSummary) -> None:
     ws = book.sheet("sheet_trend")
-    write_headers(book, ws, 0, ("cycle", "mean", "units"), (14, 12, 8))
+    widths = (
+        fit_width([book.label("cycle"), *(p.cycle for p in data.trend)], maximum=30),
+        fit_width([book.label("mean"), withheld_text(book, 0, data.min_units)], maximum=34),
+        fit_width([book.label("units")]),
+    )
+    write_headers(book, ws, 0, ("cycle", "mean", "units"), widths)
     for row, point in enumerate(data.trend, start=1):
         write_text(ws, row, 0, point.cycle)
-        write_mean(book, ws, row, 1, point.mean, point.units, data.min_units)
-        ws.write_number(row, 2, point.units, book.count)
+        shown = write_mean(book, ws, row, 1, point.mean, point.units, data.min_units)
+        write_units(book, ws, row, 2, point.units, shown)
     finish_table(ws, 0, len(data.trend), 2)

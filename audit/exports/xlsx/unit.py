@@ -27,7 +27,8 @@ from audit.exports.xlsx.book import (
     write_text,
     write_value,
 )
-from audit.frameworks.spec import DEFAULT_THRESHOLDS
+from audit.exports.xlsx.layout import fit_width
+from audit.frameworks.spec import DEFAULT_THRESHOLDS, LEVELS
 
 # --------------------------------------------------------------------------- data
 
@@ -124,6 +125,14 @@ _SCORE_KEYS = ("code", "label", "score", "band", "coverage", "change")
 _SCORE_WIDTHS = (8, 50, 9, 13, 11, 9)
 
 
+def _score_widths(book: Book) -> tuple[float, ...]:
+    """The score tables' widths, the band column as wide as the longest band name."""
+    bands = [book.label("band"), *(book.band(level) for level in LEVELS)]
+    widths = list(_SCORE_WIDTHS)
+    widths[3] = fit_width(bands, minimum=13, maximum=30)
+    return tuple(widths)
+
+
 def _score_rows(book: Book, ws: Worksheet, start: int, rows: Sequence[ScoreRow]) -> int:
     """Write score rows from `start`; give the last row written."""
     row = start - 1
@@ -139,7 +148,7 @@ def _score_rows(book: Book, ws: Worksheet, start: int, rows: Sequence[ScoreRow])
 
 def _unit_scores(book: Book, data: UnitScorecardBook) -> None:
     ws = book.sheet("sheet_scorecard")
-    write_headers(book, ws, 0, _SCORE_KEYS, _SCORE_WIDTHS)
+    write_headers(book, ws, 0, _SCORE_KEYS, _score_widths(book))
     overall = ScoreRow(
         data.overall.code or "",
         data.overall.label or book.label("overall"),
@@ -159,7 +168,7 @@ def _unit_scores(book: Book, data: UnitScorecardBook) -> None:
 
 def _unit_benchmark(book: Book, data: UnitScorecardBook) -> None:
     ws = book.sheet("sheet_benchmark")
-    write_headers(book, ws, 0, _SCORE_KEYS, _SCORE_WIDTHS)
+    write_headers(book, ws, 0, _SCORE_KEYS, _score_widths(book))
     last = _score_rows(book, ws, 1, data.recommendations)
     finish_table(ws, 0, last, len(_SCORE_KEYS) - 1)
     ws.freeze_panes(1, 2)

@@ -60,6 +60,7 @@ def _indicator(data: Mapping[str, Any]) -> Indicator:
         type=itype,
         text=_text(data["text"]) or {},
         help=_text(data.get("help")),
+        short=_text(data.get("short")),
         levels={k: _text(v) or {} for k, v in (data.get("levels") or {}).items()},
         services=tuple(applies.get("services", ())),
         unit_types=tuple(applies.get("unit_types", ())),

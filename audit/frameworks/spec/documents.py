@@ -58,6 +58,7 @@ class _Indicator(FormatModel):
     type: str
     text: Translated
     help: Translated = None
+    short: Translated = None
     applies_to: AppliesTo = None
     weight: Annotated[
         Literal[1, 2],

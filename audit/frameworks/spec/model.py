@@ -156,6 +156,9 @@ class Indicator:
     max_age_months: int | None = None
     options: tuple[Option, ...] = ()
     max_length: int | None = None
+    #: A short title for tables and reports (a table of counts is titled by it, not by the
+    #: question's wording); None: the question's text.
+    short: dict[str, str] | None = None
 
     def __hash__(self) -> int:
         return hash((self.code, self.type))
