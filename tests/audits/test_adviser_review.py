@@ -15,8 +15,8 @@ from audit.audits import services
 from audit.audits.models import AuditState, ReviewQuery
 from audit.extensions import db
 from audit.transactions import unit_of_work
-from tests.audits.conftest import World
-from tests.audits.test_review import STATEMENT, send, text
+from tests.audits.conftest import SIGN_OFF_FORM, World
+from tests.audits.test_review import send, text
 
 NOTE = "Check the number of beds (AA5) against the register."
 UNCONFIRMED = "Tick the box to confirm that validating locks this audit. Nothing has been changed."
@@ -32,7 +32,7 @@ def note_box(page: str, audit_id: int) -> str:
 
 @pytest.fixture
 def submitted(filled: World) -> World:
-    send(filled, "commander", "submit", {"statement": STATEMENT})
+    send(filled, "commander", "submit", SIGN_OFF_FORM)
     assert filled.state() is AuditState.SUBMITTED
     return filled
 
@@ -70,7 +70,7 @@ def test_the_return_note_is_shown_to_the_commander_until_the_audit_is_resubmitte
         query_id = db.session.scalar(select(ReviewQuery.id))
     send(w, "commander", f"/audits/queries/{query_id}/reply", {"body": "Six beds now."})
     assert NOTE in note_box(text(w.client("commander").get("/")), w.audit)  # still returned
-    send(w, "commander", "submit", {"statement": STATEMENT})
+    send(w, "commander", "submit", SIGN_OFF_FORM)
     assert w.state() is AuditState.SUBMITTED
     assert NOTE not in text(w.client("commander").get("/"))
     assert NOTE not in text(w.client("commander").get(f"/audits/{w.audit}"))

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from audit.audits import history
 from audit.audits.models import AuditState
 from audit.transactions import unit_of_work
-from tests.audits.conftest import World
-from tests.audits.test_review import STATEMENT, send
+from tests.audits.conftest import SIGN_OFF_FORM, World
+from tests.audits.test_review import send
 
 ROOT = Path(__file__).resolve().parents[2]
 #: `log.write(audit, who, "kind", ...)`: the kinds the services write, read from the source.
@@ -48,7 +48,7 @@ def set_locale(world: World, who: str, locale: str) -> None:
 @pytest.fixture
 def reviewed(filled: World) -> World:
     """Answered, submitted, asked about AA5 and returned."""
-    send(filled, "commander", "submit", {"statement": STATEMENT})
+    send(filled, "commander", "submit", SIGN_OFF_FORM)
     send(filled, "adviser", "answers/AA5/queries", {"body": "Only 4 beds for 14 women?"})
     send(filled, "adviser", "return", {"reason": "See the question on beds."})
     assert filled.state() is AuditState.RETURNED

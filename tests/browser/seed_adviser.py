@@ -76,7 +76,16 @@ def seed_adviser(version_id: int, country_id: int, admin: Any, user: Callable[..
             saved = audits.save_answer(commander, audit, code, value, base_revision=None)
             if not saved.saved:
                 raise RuntimeError(f"{post.code} {code}: {saved.problems}")
-        audits.submit(commander, audit, f"Checked and signed by the commander of {post.code}.")
+        audits.submit(
+            commander,
+            audit,
+            audits.SignOff(
+                f"Checked and signed by the commander of {post.code}.",
+                commander.name,
+                "Commander",
+                True,
+            ),
+        )
     returned = by_unit[posts[0].id]
     audits.open_query(adviser, returned, "FA3", "Which is right: 12 or 14 beds?")
     audits.return_audit(adviser, returned, RETURN_NOTE)

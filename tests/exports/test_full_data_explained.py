@@ -22,7 +22,7 @@ from audit.scoring import engine
 from audit.scoring import services as scoring
 from audit.scoring.formatting import band_label
 from audit.transactions import unit_of_work
-from tests.audits.conftest import World
+from tests.audits.conftest import SIGNED, World
 from tests.exports.test_jobs import ask, exports_of, workbook
 
 REASON = "Seen on the visit: the rubric understates it."
@@ -33,7 +33,7 @@ def reviewed(filled: World) -> World:
     """Station A's audit: AA1 answered "no" after AA2 was stored (AA2's skip rule now hides it),
     submitted, AA3 overridden by the adviser, validated."""
     assert filled.save("AA1", "no").saved
-    filled.act(audits.submit, "commander", "I confirm these answers.")
+    filled.act(audits.submit, "commander", SIGNED)
     filled.act(audits.override, "adviser", "AA3", "exceeds", REASON)
     filled.act(audits.validate, "adviser")
     return filled

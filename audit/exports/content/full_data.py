@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from audit.accounts.models import User
-from audit.audits.models import Answer, Audit, AuditCycle, AuditLogEntry, Evidence
+from audit.audits.models import Answer, Audit, AuditCycle, AuditLogEntry, Evidence, EvidenceLink
 from audit.exports import xlsx
 from audit.exports.content.common import Progress, labels, rtl, typed_value, version_label
 from audit.exports.content.readme import recompute_steps
@@ -251,8 +251,9 @@ def _stored_answers(audit_id: int) -> dict[str, _Stored]:
 
 def _evidence_counts(audit_id: int) -> dict[str, int]:
     rows = db.session.execute(
-        select(FrameworkIndicator.code, func.count(Evidence.id))
-        .join(FrameworkIndicator, Evidence.indicator_id == FrameworkIndicator.id)
+        select(FrameworkIndicator.code, func.count(EvidenceLink.evidence_id))
+        .join(Evidence, EvidenceLink.evidence_id == Evidence.id)
+        .join(FrameworkIndicator, EvidenceLink.indicator_id == FrameworkIndicator.id)
         .where(Evidence.audit_id == audit_id)
         .group_by(FrameworkIndicator.code)
     )
