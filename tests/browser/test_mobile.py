@@ -173,7 +173,9 @@ def _nth_domain(number: int) -> Callable[[Any], str]:
 
     def find(page: Any) -> str:
         hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(a => a.pathname)")
-        domains = list(dict.fromkeys(h for h in hrefs if re.fullmatch(r"/audits/\d+/domains/\w+", h)))
+        domains = list(
+            dict.fromkeys(h for h in hrefs if re.fullmatch(r"/audits/\d+/domains/\w+", h))
+        )
         assert len(domains) > number, f"{page.url} lists {len(domains)} domains"
         return domains[number]
 
@@ -185,9 +187,8 @@ def _wide(page: Any) -> str | None:
     found = page.evaluate(OVERFLOW)
     if found["document"] <= found["width"] and found["body"] <= found["width"]:
         return None
-    return (
-        f"document {found['document']} px, body {found['body']} px in {found['width']} px: "
-        + (", ".join(found["wide"]) or "(no single element)")
+    return f"document {found['document']} px, body {found['body']} px in {found['width']} px: " + (
+        ", ".join(found["wide"]) or "(no single element)"
     )
 
 
@@ -207,7 +208,9 @@ def test_pages_fit_a_phone_and_pass_axe(browser: Any, server: Server, lang: str,
             visit(page, server.url + path, lang, f"phone-{role}-{name}")
             page.wait_for_load_state("load")
             if page.locator("canvas[data-chart]").count():
-                page.wait_for_function("() => !document.querySelector('canvas[data-chart]:not([data-chart-ready])')")
+                page.wait_for_function(
+                    "() => !document.querySelector('canvas[data-chart]:not([data-chart-ready])')"
+                )
             wide = _wide(page)
             if wide:
                 report.append(f"{name} ({path}): {wide}")
@@ -273,11 +276,13 @@ def test_portfolio_table_scrolls_in_its_box_with_the_units_in_view(
         assert found["page"] <= found["window"], found
         assert found["box"] <= found["container"], found
         assert found["table"] > found["box"], "the table fits: nothing to scroll, nothing tested"
-        assert (found["role"], found["tabindex"]) == ("region", 0) and found["name"], found
+        assert (found["role"], found["tabindex"]) == ("region", 0), found
+        assert found["name"], found
         assert found["position"] == found["cornerPosition"] == "sticky", found
         assert found["background"] not in ("rgba(0, 0, 0, 0)", "transparent"), found
         assert found["scrolled"] > 0, found
-        assert abs(found["before"]) <= 1 and abs(found["after"]) <= 1, found
+        assert abs(found["before"]) <= 1, found
+        assert abs(found["after"]) <= 1, found
         # Readable headers: every domain's full name, wrapped to a few words a line.
         headers = page.locator("table.heat-map thead th.num")
         widths = headers.evaluate_all("ths => ths.map(th => th.getBoundingClientRect().width)")
@@ -313,7 +318,8 @@ def test_domain_menu_is_one_line_on_a_phone_and_opens_with_the_keyboard(
         page.set_viewport_size(DESKTOP)
         page.reload()
         assert menu.get_attribute("open") is None
-        assert links.first.is_visible() and links.last.is_visible()
+        assert links.first.is_visible()
+        assert links.last.is_visible()
         assert not menu.locator("summary").is_visible()
         page.keyboard.press("Tab")  # the list's links are reached with the keyboard too
         for _ in range(30):
@@ -367,9 +373,11 @@ def test_scorecard_chart_labels_fit_a_phone(browser: Any, server: Server, lang: 
         )
         found = page.evaluate(CHART_LABELS)
         bar, radar = found["bar"], found["radar"]
-        assert bar["canvas"] <= PHONE["width"] and bar["widest"] <= bar["axis"], bar
+        assert bar["canvas"] <= PHONE["width"], bar
+        assert bar["widest"] <= bar["axis"], bar
         assert any(len(lines) > 1 for lines in bar["lines"]), "long names are wrapped"
-        assert radar["left"] >= 0 and radar["right"] <= radar["canvas"], radar
+        assert radar["left"] >= 0, radar
+        assert radar["right"] <= radar["canvas"], radar
         assert _wide(page) is None
     finally:
         page.context.close()
