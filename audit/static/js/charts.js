@@ -48,6 +48,23 @@
     return out.length > 1 ? out : out[0] || "";
   }
 
+  /** Narrow charts (a phone) wrap their labels shorter and write them smaller. */
+  const NARROW = 420; // px of the chart's own width
+
+  function narrow(chart) {
+    return Boolean(chart && chart.width && chart.width < NARROW);
+  }
+
+  /** A label wrapped for the chart's width as it is now drawn: Chart.js calls tick and point
+   * label callbacks again on every resize, so a phone turned sideways gets the longer lines. */
+  function fitted(chart, label, wide, tight) {
+    return narrow(chart) ? wrap(label, ...tight) : wrap(label, ...wide);
+  }
+
+  function labelFont(context) {
+    return { size: narrow(context.chart) ? 11 : 12 };
+  }
+
   /** The spec's series in drawing order: a right-to-left radar runs anticlockwise, so its
    * first axis stays at the top and the others follow in the mirrored order. */
   function series(spec) {
@@ -174,7 +191,7 @@
     return new Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.labels.map((label) => wrap(label, 26, 2)),
+        labels: data.labels,
         datasets: [
           {
             label: spec.title,
@@ -193,14 +210,22 @@
         // The box's height comes from app.css (.chart-rows-N: a row per domain), so a narrow
         // page gives the bars less length, never less thickness.
         maintainAspectRatio: false,
-        layout: { padding: spec.rtl ? { left: 64 } : { right: 64 } },
+        layout: { padding: spec.rtl ? { left: 44 } : { right: 44 } },
         scales: {
           // Right to left: the bars grow from the right, the domain names stand on the right.
           x: { ...valueScale(spec, format, colours), reverse: spec.rtl },
           y: {
             position: spec.rtl ? "right" : "left",
             grid: { display: false },
-            ticks: { color: colours.ink, autoSkip: false }, // every domain is named
+            // Every domain is named, in lines that fit beside the bars.
+            ticks: {
+              color: colours.ink,
+              autoSkip: false,
+              font: labelFont,
+              callback(value) {
+                return fitted(this.chart, data.labels[value], [26, 2], [13, 3]);
+              },
+            },
           },
         },
       },
@@ -213,7 +238,7 @@
     return new Chart(canvas, {
       type: "radar",
       data: {
-        labels: data.labels.map((label) => wrap(label, 18, 3)),
+        labels: data.labels,
         datasets: [
           {
             label: spec.title,
@@ -242,7 +267,13 @@
             grid: scale.grid,
             border: scale.border,
             angleLines: { color: colours.grid },
-            pointLabels: { color: colours.ink, font: { size: 12 } },
+            pointLabels: {
+              color: colours.ink,
+              font: labelFont,
+              callback(label, index) {
+                return fitted(this.chart, data.labels[index], [18, 3], [11, 4]);
+              },
+            },
           },
         },
       },
@@ -253,7 +284,7 @@
     return new Chart(canvas, {
       type: "line",
       data: {
-        labels: data.labels.map((label) => wrap(label, 16, 2)),
+        labels: data.labels,
         datasets: [
           {
             label: spec.title,
@@ -275,7 +306,18 @@
         aspectRatio: 2,
         scales: {
           // Right to left: the first cycle is on the right and the scores stand on the right.
-          x: { reverse: spec.rtl, offset: true, grid: { display: false }, ticks: { color: colours.ink } },
+          x: {
+            reverse: spec.rtl,
+            offset: true,
+            grid: { display: false },
+            ticks: {
+              color: colours.ink,
+              font: labelFont,
+              callback(value) {
+                return fitted(this.chart, data.labels[value], [16, 2], [10, 3]);
+              },
+            },
+          },
           y: { ...valueScale(spec, format, colours), position: spec.rtl ? "right" : "left" },
         },
       },
