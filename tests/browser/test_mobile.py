@@ -104,6 +104,7 @@ def _pages(server: Server, role: str) -> tuple[str, list[tuple[str, Where]]]:
                 ("institution-new", "/admin/institutions/new"),
                 ("units", "/units"),
                 ("cycles", "/admin/cycles/"),
+                ("cycle", link(r"/admin/cycles/\d+")),
                 ("cycle-new", "/admin/cycles/new"),
                 ("frameworks", "/admin/frameworks/"),
                 ("framework", link(r"/admin/frameworks/\d+")),

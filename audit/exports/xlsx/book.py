@@ -109,7 +109,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "chart_domains": N_("Mean score by domain"),
     "chart_trend": N_("Mean score by cycle"),
     # bands
-    "band_missing": N_("Missing"),
+    "band_missing": N_("Early stage"),
     "band_approaches": N_("Approaches requirements"),
     "band_meets": N_("Meets requirements"),
     "band_exceeds": N_("Exceeds requirements"),
