@@ -101,3 +101,18 @@ def test_workers_are_not_imported_by_the_web_app():
     ]
     # The factory starts Celery (workers.celery_init_app); nothing else reaches into workers.
     assert importers == ["audit/__init__.py"]
+
+
+def test_every_scroll_box_is_a_named_region_the_keyboard_reaches() -> None:
+    """A table that scrolls in its own box must be reachable from the keyboard (axe's
+    scrollable-region-focusable): every `table-scroll` box is a named region with tabindex 0."""
+    import re
+
+    from audit.paths import ROOT
+
+    bad = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for tag in re.findall(r"<div[^>]*class=\"table-scroll\"[^>]*>", path.read_text()):
+            if 'role="region"' not in tag or 'tabindex="0"' not in tag or "aria-label" not in tag:
+                bad.append(f"{path.relative_to(ROOT)}: {tag}")
+    assert not bad, "\n".join(bad)
