@@ -210,3 +210,20 @@ def test_the_rule_comes_from_the_configuration(database_url, tmp_path, make_user
     )
     assert "Use at least 25 characters." in response.get_data(as_text=True)
     assert row_count(app, "users") == before
+
+
+def test_a_field_in_error_is_described_by_its_errors_and_its_help(client, auth, make_user):
+    """The error does not silence the rule: a screen reader hears both, errors first."""
+    auth.login(make_user(Role.ADMIN))
+    page = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"},
+    ).get_data(as_text=True)
+    tag = re.search(r'<input[^>]*id="new_password"[^>]*>', page)
+    assert tag
+    assert 'aria-invalid="true"' in tag.group(0)
+    described = re.search(r'aria-describedby="([^"]+)"', tag.group(0))
+    assert described
+    assert described.group(1).split() == ["new_password-errors", "new_password-help"]
+    assert 'id="new_password-errors"' in page
+    assert 'id="new_password-help"' in page
