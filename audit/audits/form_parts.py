@@ -16,7 +16,7 @@ from audit.audits.models import Audit
 from audit.audits.services.answers import dependents
 from audit.frameworks import spec
 from audit.frameworks.evaluation import Compared
-from audit.i18n import pick
+from audit.i18n import pick, text_direction
 from audit.refusals import Refused, message
 from forms.audits import COLUMNS, raw_answer
 
@@ -48,11 +48,21 @@ def _compared_value(value: object) -> str:
     return format_decimal(value)
 
 
+#: First-strong isolate ... pop directional isolate: in a right-to-left sentence a Latin code
+#: such as "GA8b" keeps its own direction instead of swapping places with its neighbours.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def _code(code: str) -> str:
+    return f"{FSI}{code}{PDI}" if text_direction() == "rtl" else code
+
+
 def compared_text(compared: Sequence[Compared]) -> str:
-    """The answers a broken rule compares, as the form shows them: "RR1 · Total: 120; DA1: 118"."""
+    """The answers a broken rule compares, as the form shows them: "RR1 · Total: 120; DA1: 118"
+    (in Arabic each code is isolated with FSI … PDI, which are invisible)."""
     parts = []
     for ref, row_label, value in compared:
-        name = [ref.code]
+        name = [_code(ref.code)]
         if row_label:
             name.append(pick(row_label))
         if ref.part == "total":

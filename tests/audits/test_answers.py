@@ -631,3 +631,19 @@ def test_one_autosave_loads_the_audit_once_and_evaluates_its_answers_once(world,
     assert response.status_code == 200, response.json
     assert response.json["saved"] is True
     assert counts == {"answer_loads": 1, "framework_loads": 1, "evaluations": 1}
+
+
+def test_in_arabic_the_codes_a_rule_compares_keep_their_own_direction(world):
+    """ "FA1: 10" inside an Arabic sentence: the Latin code is isolated (FSI … PDI) so the bidi
+    algorithm cannot swap it with the number; English text carries no isolates."""
+    with world.app.app_context(), unit_of_work():
+        world.user("commander").locale = "ar"
+    assert post(world, "FA1", {"FA1": "10"}).status_code == 200
+    blocking = post(world, "FA1a", {"FA1a": "12"}).json["blocking"]
+    assert len(blocking) == 1
+    assert "\u2068FA1\u2069: 10" in blocking[0]
+    assert "\u2068FA1a\u2069: 12" in blocking[0]
+    with world.app.app_context(), unit_of_work():
+        world.user("commander").locale = "en"
+    english = post(world, "FA1a", {"FA1a": "13"}, who="commander").json["blocking"]
+    assert english == [f"{FA1A_RULE} Now: FA1: 10; FA1a: 13."]
