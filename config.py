@@ -154,7 +154,8 @@ class Config:
         from redis.backoff import NoBackoff
         from redis.retry import Retry
 
-        return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": Retry(NoBackoff(), 0)}
+        no_retries = Retry(NoBackoff(), 0)
+        return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": no_retries}
 
     @staticmethod
     def celery_settings(redis_url: str | None) -> dict[str, Any]:
