@@ -83,8 +83,20 @@ class Config:
     ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
     PASSWORD_MIN_LENGTH = 12
 
+    #: Sign-in throttles. LOGIN_LIMITS holds each account (the e-mail address typed) to a few
+    #: tries; LOGIN_ADDRESS_LIMITS holds each client address, and is higher because a police
+    #: station or a ministry signs in from one shared connection: one person's mistyped password
+    #: must not lock out every colleague behind the same address.
     LOGIN_LIMITS = _env("LOGIN_LIMITS", "10 per minute;50 per hour") or ""
+    LOGIN_ADDRESS_LIMITS = _env("LOGIN_ADDRESS_LIMITS", "100 per minute;1000 per hour") or ""
+    #: How many reverse proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto
+    #: (werkzeug's ProxyFix trusts exactly that many hops). 0: the headers are ignored, which is
+    #: right when nothing sits in front (anyone could otherwise claim any address).
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_HEADERS_ENABLED = True
+    #: Redis down must not turn sign-in into a 500: each process then throttles in its own
+    #: memory (logged once) and goes back to Redis when it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     FORCE_HTTPS = False
     DEMO_PASSWORDS_PRINTED = True
 
@@ -121,6 +133,8 @@ class Config:
             app.config["SECRET_KEY"] = cls._instance_secret(instance)
         redis_url = app.config.get("REDIS_URL")
         app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+        if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis", "rediss")):
+            app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", cls.limiter_redis_options())
         app.config["CELERY"] = cls.celery_settings(redis_url) | app.config.get("CELERY", {})
 
     @staticmethod
@@ -131,6 +145,17 @@ class Config:
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    @staticmethod
+    def limiter_redis_options() -> dict[str, Any]:
+        """A sign-in waits at most about half a second on a Redis that is down or silent, then
+        the limiter falls back to memory: short timeouts and no retries (redis-py's default
+        retries with back-off took seconds)."""
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        no_retries = Retry(NoBackoff(), 0)
+        return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": no_retries}
 
     @staticmethod
     def celery_settings(redis_url: str | None) -> dict[str, Any]:

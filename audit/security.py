@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from audit.extensions import db, login_manager, talisman
 
@@ -22,7 +23,8 @@ CONTENT_SECURITY_POLICY = {
 
 
 def init_app(app: Flask) -> None:
-    """Flask-Login (sessions keyed by a rotating token) and Talisman (headers, HTTPS)."""
+    """Flask-Login (sessions keyed by a rotating token), the real client address behind trusted
+    proxies (ProxyFix) and Talisman (headers, HTTPS)."""
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -40,6 +42,10 @@ def init_app(app: Flask) -> None:
         from audit.accounts.models import Role
 
         return {"Role": Role}
+
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:  # behind N proxies: the client's own address and scheme, not the last proxy's
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     talisman.init_app(
         app,

@@ -46,7 +46,7 @@ from audit.scoring import engine
 from audit.scoring import services as scoring
 from audit.scoring.models import ScorecardSnapshot, Trigger
 from audit.transactions import unit_of_work
-from tests.conftest import make_app, row_count
+from tests.conftest import empty_database, make_app, row_count
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +56,7 @@ def demo(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     with app.app_context(), unit_of_work():
         assert load_demo() is True
     yield app
-    with app.app_context(), unit_of_work():
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    empty_database(app)
 
 
 def _cycle(name: str) -> AuditCycle:

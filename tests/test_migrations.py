@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 import audit.models  # noqa: F401 - the whole schema
+from audit import append_only
 from audit.extensions import db
 from audit.paths import ROOT
 from audit.transactions import unit_of_work
@@ -45,3 +48,41 @@ def test_upgrade_on_an_empty_database_matches_the_models_and_downgrade_undoes_it
         db.engine.dispose()
     if not database_url.startswith("sqlite"):
         drop_postgres(app.config["DATABASE_URL"])
+
+
+def _log_triggers() -> set[str]:
+    return set(
+        db.session.scalars(
+            text("SELECT tgname FROM pg_trigger WHERE tgname LIKE '%append_only' ORDER BY 1")
+        )
+    )
+
+
+def test_on_postgresql_the_migration_makes_the_logs_append_only(database_url, tmp_path):
+    """The same trigger as `create_all` installs (tests/audits/test_append_only.py shows what it
+    refuses); downgrading the migration removes it, and its function."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    app = make_app(_fresh_url(database_url, tmp_path), tmp_path / "instance")
+    with app.app_context(), unit_of_work():
+        upgrade()
+        assert _log_triggers() == {f"{t}_append_only" for t in append_only.TABLES}
+        db.session.execute(
+            text(
+                "INSERT INTO activity_events (action, object_type, details, created_at) "
+                "VALUES ('tests.inserted', 'test', '{}', now())"
+            )
+        )
+        db.session.commit()
+        with pytest.raises(DBAPIError, match="activity_events is append-only"):
+            db.session.execute(text("DELETE FROM activity_events"))
+        db.session.rollback()
+        downgrade(revision="5e1d3c9a7b20")
+        assert _log_triggers() == set()
+        functions = text("SELECT count(*) FROM pg_proc WHERE proname = :name")
+        assert db.session.scalar(functions, {"name": append_only.FUNCTION}) == 0
+        db.session.execute(text("DELETE FROM activity_events"))  # no longer refused
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    drop_postgres(app.config["DATABASE_URL"])

@@ -172,6 +172,42 @@ def _login_limits(read: Callable[..., ModuleType], tmp_path: Path) -> None:
     assert _login_until_refused(app)[-1] == 429
 
 
+def _addresses_until_refused(app: Flask, **headers: str) -> list[int]:
+    """Three different accounts from one address (a new browser each time)."""
+    return [
+        app.test_client()
+        .post("/login", data={"email": f"u{i}@example.org", "password": "x"}, headers=headers)
+        .status_code
+        for i in range(3)
+    ]
+
+
+@check("LOGIN_ADDRESS_LIMITS")
+def _login_address_limits(read: Callable[..., ModuleType], tmp_path: Path) -> None:
+    app = _app(read(LOGIN_ADDRESS_LIMITS="2 per minute"), tmp_path, WTF_CSRF_ENABLED=False)
+    with app.app_context(), unit_of_work():
+        from audit.extensions import db
+
+        db.create_all()
+    assert _addresses_until_refused(app) == [200, 200, 429]
+
+
+@check("TRUSTED_PROXIES")
+def _trusted_proxies(read: Callable[..., ModuleType], tmp_path: Path) -> None:
+    app = _app(read(TRUSTED_PROXIES="1"), tmp_path)
+    seen: list[str | None] = []
+
+    @app.get("/_whoami")
+    def whoami() -> str:
+        from flask import request
+
+        seen.append(request.remote_addr)
+        return "ok"
+
+    app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert seen == ["203.0.113.5"]
+
+
 @check("ARGON2_TIME_COST", "ARGON2_MEMORY_COST_KIB", "ARGON2_PARALLELISM")
 def _argon2(read: Callable[..., ModuleType], tmp_path: Path) -> None:
     cfg = read(ARGON2_TIME_COST="2", ARGON2_MEMORY_COST_KIB="9000", ARGON2_PARALLELISM="3")

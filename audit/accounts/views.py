@@ -36,9 +36,13 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_LIMITS"])
 
 
+def _login_address_limit() -> str:
+    return str(current_app.config["LOGIN_ADDRESS_LIMITS"])
+
+
 def _login_email_key() -> str:
-    """Throttle per account as well as per address, so one account cannot be guessed at slowly
-    from many addresses."""
+    """Throttle per account (strictly), so one account cannot be guessed at slowly from many
+    addresses; the per-address limit is higher, since a whole station may share one address."""
     return "login-email:" + request.form.get("email", "").strip().lower()[:254]
 
 
@@ -52,7 +56,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_address_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
 def login() -> str | Response:
     """Sign in."""

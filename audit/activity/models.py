@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from audit.append_only import protect
 from audit.db import Base, created_at, intpk
 
 
@@ -26,3 +27,7 @@ class ActivityEvent(Base):
 
     # Named, not imported: every feature records activity, accounts included.
     actor = relationship("User")
+
+
+#: The database itself refuses to rewrite the activity log (PostgreSQL; audit/append_only.py).
+protect(ActivityEvent.__table__)

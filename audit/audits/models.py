@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit.accounts.models import User
+from audit.append_only import protect
 from audit.db import Base, created_at, enum_column, intpk, str200, utcnow
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion
 from audit.frameworks.spec import LEVELS
@@ -276,3 +277,7 @@ class AuditLogEntry(Base):
 
     actor: Mapped[User | None] = relationship()
     indicator: Mapped[FrameworkIndicator | None] = relationship()
+
+
+#: The database itself refuses to rewrite the audit log (PostgreSQL; audit/append_only.py).
+protect(AuditLogEntry.__table__)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from audit import transactions
 from audit.db import utcnow
 from audit.extensions import db
+from audit.outbox import broker
 from audit.outbox.models import OutboxMessage
 
 #: A message sent this long ago and still not done is sent again by the sweep.
@@ -32,8 +33,10 @@ def add(task: str, **payload: Any) -> OutboxMessage:
 
 def dispatch(ids: Iterable[int]) -> int:
     """Hand committed messages to the broker. A broker that is down is not an error for the
-    person who asked: the message stays in the outbox and the sweep sends it later. Each
-    message's bookkeeping is its own short transaction. Returns how many reached the broker."""
+    person who asked: the message stays in the outbox and the sweep sends it later. No message
+    waits on the broker for more than about half a second, and after a failure the next ones
+    do not wait at all for a while (audit/outbox/broker.py). Each message's bookkeeping is its
+    own short transaction. Returns how many reached the broker."""
     celery = current_app.extensions["celery"]
     sent = 0
     for message_id in list(ids):
@@ -44,7 +47,7 @@ def dispatch(ids: Iterable[int]) -> int:
             task = message.task
         try:
             # In the embedded default (no broker) this runs the task right here, in-process.
-            celery.tasks[task].apply_async(args=[message_id], retry=False)
+            broker.send(celery, task, message_id)
         except Exception as error:  # the broker or the task failed: keep it for the sweep
             current_app.logger.warning("Outbox message %s not sent: %s", message_id, error)
             _note_attempt(message_id, error=f"{error.__class__.__name__}: {error}"[:2000])

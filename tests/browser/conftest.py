@@ -85,6 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         # The journeys, the accessibility checks and the keyboard test sign in a few dozen times
         # from one address within a minute or two; the production throttle is tested elsewhere.
         "LOGIN_LIMITS": "1000 per minute",
+        "LOGIN_ADDRESS_LIMITS": "1000 per minute",
         "ARGON2_MEMORY_COST_KIB": "8",
         "ARGON2_PARALLELISM": "1",
     }

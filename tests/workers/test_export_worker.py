@@ -47,6 +47,7 @@ def _app(database: str, instance: Path) -> Flask:  # noqa: F811 - not the fixtur
             "SECRET_KEY": "export-test",
             "WTF_CSRF_ENABLED": False,
             "LOGIN_LIMITS": "1000 per minute",
+            "LOGIN_ADDRESS_LIMITS": "1000 per minute",
         },
     )
 

@@ -137,9 +137,13 @@ def remove_audit(actor: User, audit: Audit) -> None:
         unit_id=audit.unit_id,
         unit=audit.unit.name,
     )
-    db.session.execute(delete(AuditLogEntry).where(AuditLogEntry.audit_id == audit.id))
+    audit_id = audit.id
     db.session.delete(audit)
     db.session.flush()
+    # Its log (only its creation) goes with it: on PostgreSQL the foreign key's cascade already
+    # took it, which the append-only trigger allows once the audit is gone (audit/append_only.py);
+    # SQLite does not enforce foreign keys, so the rows are deleted here.
+    db.session.execute(delete(AuditLogEntry).where(AuditLogEntry.audit_id == audit_id))
 
 
 def close_cycle(actor: User, cycle: AuditCycle) -> None:
