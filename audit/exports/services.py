@@ -188,14 +188,14 @@ def run(message_id: int) -> Export | None:
     except Exception as error:
         db.session.rollback()
         refused = isinstance(error, NotFound | content.NothingToExport)
-        if not _record_failure(export_id, message_id, error, final=refused):
+        if not _record_failure(export_id, attempt, message_id, error, final=refused):
             return None  # deleted with its requester meanwhile
         if refused:  # trying again would not change the answer
             return _fresh(export_id)
         raise
     finally:
         workspace.discard(work)
-    return _finish(export_id, message_id, final_name, filename)
+    return _finish(export_id, attempt, message_id, final_name, filename)
 
 
 def _build(export_id: int, partial: Path, progress: Callable[[float], None]) -> str:
@@ -212,16 +212,22 @@ def _build(export_id: int, partial: Path, progress: Callable[[float], None]) -> 
     return filename
 
 
-def _record_failure(export_id: int, message_id: int, error: Exception, *, final: bool) -> bool:
+def _record_failure(
+    export_id: int, attempt: int, message_id: int, error: Exception, *, final: bool
+) -> bool:
     """Store what went wrong on its own (the task's transaction rolls back when it raises): the
     job fails when `final` or out of attempts, else the sweep sends it again once the failed
-    attempt's hold on the outbox message has run out (at most a lease later).
+    attempt's hold on the outbox message has run out (at most a lease later). Nothing is
+    stored when a later attempt has taken the job over meanwhile (it is theirs now).
     False when the export is gone (deleted with its requester meanwhile)."""
     with transactions.separately() as session:
         export = session.get(Export, export_id)
         if export is None:
             outbox.complete(message_id, session)
             return False
+        if export.attempts != attempt:
+            current_app.logger.warning("Export %s attempt %s lost: %s", export_id, attempt, error)
+            return True
         export.lease_until = None
         if final or export.attempts >= int(current_app.config["EXPORT_MAX_ATTEMPTS"]):
             export.status = ExportStatus.FAILED
@@ -234,10 +240,16 @@ def _record_failure(export_id: int, message_id: int, error: Exception, *, final:
     return True
 
 
-def _finish(export_id: int, message_id: int, final_name: str, filename: str) -> Export | None:
-    """Record the finished file (committed with the task)."""
+def _finish(
+    export_id: int, attempt: int, message_id: int, final_name: str, filename: str
+) -> Export | None:
+    """Record the finished file (committed with the task), unless a later attempt has taken
+    the job over meanwhile: then this file goes and the job is left to that attempt."""
     stored = folder() / final_name
     export = _fresh(export_id)
+    if export is not None and export.attempts != attempt:
+        stored.unlink(missing_ok=True)
+        return export
     outbox.complete(message_id)
     if export is None:  # deleted with its requester meanwhile
         stored.unlink(missing_ok=True)

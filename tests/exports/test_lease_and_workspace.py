@@ -9,7 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from typing import Any
 
+import pytest
+from sqlalchemy import update
+
+from audit import transactions
 from audit.db import utcnow
 from audit.exports import lease, workspace
 from audit.exports import services as exports
@@ -103,3 +108,28 @@ def test_cleanup_removes_the_work_folders_of_lost_attempts_only(validated: World
         db.session.commit()
         exports.cleanup()
         assert sorted(p.name for p in work.iterdir()) == [young.name]
+
+
+def test_an_attempt_that_lost_its_lease_leaves_the_job_to_the_next(
+    validated: World,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = validated
+    export_id, message_id = _queued(world)
+    write = exports._write
+
+    def overtaken(export: Export, *args: Any) -> str:
+        with transactions.separately() as session:  # another worker takes the job over
+            session.execute(
+                update(Export).where(Export.id == export_id).values(attempts=Export.attempts + 1)
+            )
+        return write(export, *args)
+
+    monkeypatch.setattr(exports, "_write", overtaken)
+    with world.app.app_context(), unit_of_work():
+        exports.run(message_id)
+        db.session.commit()
+        export = db.session.get(Export, export_id)
+        assert (export.status, export.attempts, export.path) == (ExportStatus.RUNNING, 2, None)
+        assert db.session.get(OutboxMessage, message_id).done_at is None
+        assert list(exports.folder().glob("*.xlsx")) == []  # its file went, not served
