@@ -110,6 +110,9 @@ class Config:
     #: A pause (milliseconds) after each progress step. 0 in use; the worker tests slow an
     #: export down with it so that they can kill the worker half-way through.
     EXPORT_STEP_DELAY_MS = _env_int("EXPORT_STEP_DELAY_MS", 0)
+    #: How often celery beat sweeps the outbox (seconds). A lost export is taken over within
+    #: about EXPORT_LEASE_SECONDS + OUTBOX_SWEEP_SECONDS of its worker's death.
+    OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 60)
 
     #: Donor figures: counts below DISCLOSURE_K are withheld, and a figure needs at least
     #: DISCLOSURE_MIN_UNITS units (the rules are in audit/scoring/disclosure.py).
@@ -135,7 +138,9 @@ class Config:
         app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
         if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis", "rediss")):
             app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", cls.limiter_redis_options())
-        app.config["CELERY"] = cls.celery_settings(redis_url) | app.config.get("CELERY", {})
+        app.config["CELERY"] = cls.celery_settings(
+            redis_url, sweep_seconds=int(app.config["OUTBOX_SWEEP_SECONDS"])
+        ) | app.config.get("CELERY", {})
 
     @staticmethod
     def _instance_secret(instance: Path) -> str:
@@ -158,7 +163,7 @@ class Config:
         return {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": no_retries}
 
     @staticmethod
-    def celery_settings(redis_url: str | None) -> dict[str, Any]:
+    def celery_settings(redis_url: str | None, sweep_seconds: int = 60) -> dict[str, Any]:
         """Celery settings: JSON only, results ignored, late acks with a prefetch of one."""
         settings: dict[str, Any] = {
             "task_serializer": "json",
@@ -173,7 +178,7 @@ class Config:
             "task_default_queue": _env("CELERY_QUEUE", "wps-audit"),
             # Work that never reached a worker (broker down, worker lost) is sent again.
             "beat_schedule": {
-                "outbox-sweep": {"task": "audit.outbox.sweep", "schedule": 60.0},
+                "outbox-sweep": {"task": "audit.outbox.sweep", "schedule": float(sweep_seconds)},
                 "exports-cleanup": {"task": "audit.exports.cleanup", "schedule": 3600.0},
             },
         }

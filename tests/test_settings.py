@@ -71,11 +71,12 @@ def _login_until_refused(app: Flask) -> list[int]:
 
 
 def _check_export(app: Flask, tmp_path: Path) -> None:
+    from audit.exports import lease
     from audit.exports import services as exports
 
     with app.app_context():
         assert exports.folder() == tmp_path / "workbooks"
-        assert exports._lease().total_seconds() == 33
+        assert lease.duration().total_seconds() == 33
 
 
 def _check_disclosure(app: Flask) -> None:
@@ -224,6 +225,13 @@ def _export_folder(read: Callable[..., ModuleType], tmp_path: Path) -> None:
 def _export_limits(read: Callable[..., ModuleType], tmp_path: Path) -> None:
     app = _app(read(EXPORT_TTL_HOURS="5", EXPORT_MAX_ATTEMPTS="9"), tmp_path)
     assert (app.config["EXPORT_TTL_HOURS"], app.config["EXPORT_MAX_ATTEMPTS"]) == (5, 9)
+
+
+@check("OUTBOX_SWEEP_SECONDS")
+def _outbox_sweep(read: Callable[..., ModuleType], tmp_path: Path) -> None:
+    app = _app(read(OUTBOX_SWEEP_SECONDS="7"), tmp_path)
+    celery = app.extensions["celery"]
+    assert celery.conf.beat_schedule["outbox-sweep"]["schedule"] == 7.0
 
 
 @check("DISCLOSURE_K", "DISCLOSURE_MIN_UNITS")

@@ -25,5 +25,6 @@ def build_export(message_id: int) -> None:
 
 @shared_task(name="audit.exports.cleanup", acks_late=True, soft_time_limit=300, time_limit=360)
 def cleanup_exports() -> None:
-    """Delete workbooks past their expiry (run every hour by celery beat)."""
+    """Delete workbooks past their expiry and the work folders of lost attempts (run every hour
+    by celery beat)."""
     exports.cleanup()

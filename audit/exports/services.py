@@ -1,11 +1,12 @@
 """Export jobs: who may ask for which workbook, the worker's run, downloads and clean-up.
 
 A request writes the Export row and its outbox message in one transaction; the worker
-(`workers.exports.build_export`) takes the job, writes the workbook to a temporary name in the
-export folder, renames it when complete (a half-written file is never served) and records size,
-SHA-256 and expiry. While it runs it renews a lease: a job whose worker was killed keeps status
-"running" with a lease that runs out, and the outbox sweep's next delivery takes it over. After
-EXPORT_MAX_ATTEMPTS attempts the job fails with a message instead of trying for ever.
+(`workers.exports.build_export`) takes the job, writes the workbook in a work folder of its
+own (`workspace`), renames it into the export folder when complete (a half-written file is
+never served) and records size, SHA-256 and expiry. Until the rename it renews a lease
+(`lease`): a job whose worker was killed keeps status "running" with a lease that runs out, and
+the outbox sweep sends it again at once, to be taken over. After EXPORT_MAX_ATTEMPTS attempts
+the job fails with a message instead of trying for ever.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from audit import transactions
@@ -30,7 +31,7 @@ from audit.access.scope import Can, abilities, funded_scope, visible_unit_ids
 from audit.accounts.models import Role, User
 from audit.audits.models import Audit, AuditCycle
 from audit.db import utcnow
-from audit.exports import content
+from audit.exports import content, lease, workspace
 from audit.exports.models import Export, ExportKind, ExportStatus
 from audit.extensions import db
 from audit.orgs.models import Country, Institution
@@ -39,7 +40,7 @@ from audit.outbox.models import OutboxMessage
 
 #: The Celery task that builds an export from an outbox message.
 TASK = "audit.exports.build"
-#: Temporary files older than this are left-overs of a lost worker and are deleted.
+#: Temporary files of an older version (`*.part` at the top of the folder) go after this long.
 PARTIAL_MAX_AGE = dt.timedelta(days=1)
 
 
@@ -47,12 +48,8 @@ PARTIAL_MAX_AGE = dt.timedelta(days=1)
 NotAllowed = NotFound
 
 
-def folder() -> Path:
-    """Where workbooks are kept (EXPORT_FOLDER, default instance/exports)."""
-    configured = current_app.config["EXPORT_FOLDER"]
-    path = Path(configured) if configured else Path(current_app.instance_path) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+#: Where workbooks are kept (EXPORT_FOLDER, default instance/exports).
+folder = workspace.folder
 
 
 # --- who may ask and see --------------------------------------------------------------------
@@ -154,37 +151,6 @@ def file_path(export: Export) -> Path | None:
 # --- the worker's side ---------------------------------------------------------------------
 
 
-def _lease() -> dt.timedelta:
-    return dt.timedelta(seconds=int(current_app.config["EXPORT_LEASE_SECONDS"]))
-
-
-def _claim(export_id: int) -> bool:
-    """Take the job for this worker in a transaction of its own (so other workers see the
-    lease at once); False while another worker's lease still runs."""
-    now = utcnow()
-    with transactions.separately() as session:
-        taken = session.execute(
-            update(Export)
-            .where(Export.id == export_id)
-            .where(
-                or_(
-                    Export.status != ExportStatus.RUNNING,
-                    Export.lease_until.is_(None),
-                    Export.lease_until <= now,
-                )
-            )
-            .values(
-                status=ExportStatus.RUNNING,
-                attempts=Export.attempts + 1,
-                started_at=now,
-                progress=0,
-                error=None,
-                lease_until=now + _lease(),
-            )
-        )
-        return bool(taken.rowcount)
-
-
 def _fresh(export_id: int) -> Export | None:
     """The export as stored now (None if it was deleted with its requester meanwhile)."""
     return db.session.scalar(
@@ -209,26 +175,30 @@ def run(message_id: int) -> Export | None:
         outbox.complete(message_id)
         return export
     export_id = export.id
-    if not _claim(export_id):
+    attempt = lease.claim(export_id, message_id)
+    if attempt is None:
         return export
     final_name = f"{export_id}-{secrets.token_hex(16)}.xlsx"
-    partial = folder() / (final_name + ".part")
+    work = workspace.open_job(export_id, attempt)  # the lost attempts' folders are removed
     try:
-        filename = _build(export_id, partial)
-        os.replace(partial, folder() / final_name)
+        with lease.kept(export_id, attempt, message_id):
+            progress = _progress_reporter(export_id, attempt, message_id)
+            filename = _build(export_id, work / final_name, progress)
+            os.replace(work / final_name, folder() / final_name)
     except Exception as error:
-        partial.unlink(missing_ok=True)
         db.session.rollback()
         refused = isinstance(error, NotFound | content.NothingToExport)
-        if not _record_failure(export_id, message_id, error, final=refused):
+        if not _record_failure(export_id, attempt, message_id, error, final=refused):
             return None  # deleted with its requester meanwhile
         if refused:  # trying again would not change the answer
             return _fresh(export_id)
         raise
-    return _finish(export_id, message_id, final_name, filename)
+    finally:
+        workspace.discard(work)
+    return _finish(export_id, attempt, message_id, final_name, filename)
 
 
-def _build(export_id: int, partial: Path) -> str:
+def _build(export_id: int, partial: Path, progress: Callable[[float], None]) -> str:
     """Write the workbook to its temporary name (flushed to disk); give its download name."""
     export = _fresh(export_id)
     requester = db.session.get(User, export.requested_by_id) if export else None
@@ -236,21 +206,28 @@ def _build(export_id: int, partial: Path) -> str:
         raise NotAllowed
     check(requester, export.kind, export.params)  # still allowed when it runs
     with force_locale(export.locale):
-        filename = _write(export, requester, partial, _progress_reporter(export_id))
+        filename = _write(export, requester, partial, progress)
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
     return filename
 
 
-def _record_failure(export_id: int, message_id: int, error: Exception, *, final: bool) -> bool:
+def _record_failure(
+    export_id: int, attempt: int, message_id: int, error: Exception, *, final: bool
+) -> bool:
     """Store what went wrong on its own (the task's transaction rolls back when it raises): the
-    job fails when `final` or out of attempts, else waits for the sweep to send it again.
+    job fails when `final` or out of attempts, else the sweep sends it again once the failed
+    attempt's hold on the outbox message has run out (at most a lease later). Nothing is
+    stored when a later attempt has taken the job over meanwhile (it is theirs now).
     False when the export is gone (deleted with its requester meanwhile)."""
     with transactions.separately() as session:
         export = session.get(Export, export_id)
         if export is None:
             outbox.complete(message_id, session)
             return False
+        if export.attempts != attempt:
+            current_app.logger.warning("Export %s attempt %s lost: %s", export_id, attempt, error)
+            return True
         export.lease_until = None
         if final or export.attempts >= int(current_app.config["EXPORT_MAX_ATTEMPTS"]):
             export.status = ExportStatus.FAILED
@@ -263,10 +240,16 @@ def _record_failure(export_id: int, message_id: int, error: Exception, *, final:
     return True
 
 
-def _finish(export_id: int, message_id: int, final_name: str, filename: str) -> Export | None:
-    """Record the finished file (committed with the task)."""
+def _finish(
+    export_id: int, attempt: int, message_id: int, final_name: str, filename: str
+) -> Export | None:
+    """Record the finished file (committed with the task), unless a later attempt has taken
+    the job over meanwhile: then this file goes and the job is left to that attempt."""
     stored = folder() / final_name
     export = _fresh(export_id)
+    if export is not None and export.attempts != attempt:
+        stored.unlink(missing_ok=True)
+        return export
     outbox.complete(message_id)
     if export is None:  # deleted with its requester meanwhile
         stored.unlink(missing_ok=True)
@@ -286,7 +269,7 @@ def _finish(export_id: int, message_id: int, final_name: str, filename: str) -> 
     return export
 
 
-def _progress_reporter(export_id: int) -> Callable[[float], None]:
+def _progress_reporter(export_id: int, attempt: int, message_id: int) -> Callable[[float], None]:
     """A callback for the content builders: stores progress (0-1) and renews the lease, each
     time in a short transaction of its own so the page that polls sees it at once."""
     delay = int(current_app.config["EXPORT_STEP_DELAY_MS"]) / 1000
@@ -298,11 +281,7 @@ def _progress_reporter(export_id: int) -> Callable[[float], None]:
             return
         last["percent"] = percent
         with transactions.separately() as session:
-            session.execute(
-                update(Export)
-                .where(Export.id == export_id)
-                .values(progress=percent, lease_until=utcnow() + _lease())
-            )
+            lease.renew(session, export_id, attempt, message_id, progress=percent)
         if delay:
             time.sleep(delay)
 
@@ -329,7 +308,8 @@ def _write(export: Export, requester: User, target: Path, progress: Callable[[fl
 
 
 def cleanup(now: dt.datetime | None = None) -> int:
-    """Delete expired workbooks (and left-over temporary files); give how many jobs expired."""
+    """Delete expired workbooks, the work folders of lost attempts (older than the lease, with
+    no running lease) and old temporary files; give how many jobs expired."""
     now = now or utcnow()
     expired = list(
         db.session.scalars(
@@ -342,6 +322,12 @@ def cleanup(now: dt.datetime | None = None) -> int:
         export.path = None
     # The files go once the rows say "expired": a rolled-back clean-up leaves both in place.
     transactions.after_commit(db.session(), lambda: [f.unlink(missing_ok=True) for f in files])
+    running = db.session.execute(
+        select(Export.id, Export.attempts).where(
+            Export.status == ExportStatus.RUNNING, Export.lease_until > now
+        )
+    )
+    workspace.sweep({(row.id, row.attempts) for row in running}, lease.duration().total_seconds())
     cutoff = time.time() - PARTIAL_MAX_AGE.total_seconds()
     for partial in folder().glob("*.part"):
         if partial.stat().st_mtime < cutoff:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from audit import transactions
@@ -70,21 +70,38 @@ def _note_attempt(message_id: int, *, error: str | None) -> None:
 
 
 def pending(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
-    """Messages never sent, or sent long ago and still not done."""
-    cutoff = utcnow() - stale_after
+    """Messages not done that are due: never sent; held by a worker whose hold has run out
+    since the last sending (the worker was lost: sent again at once, not after
+    `stale_after`); or sent more than `stale_after` ago and not held any longer."""
+    now = utcnow()
+    sent, held = OutboxMessage.sent_at, OutboxMessage.held_until
     return list(
         db.session.scalars(
             select(OutboxMessage.id)
             .where(OutboxMessage.done_at.is_(None))
-            .where(or_(OutboxMessage.sent_at.is_(None), OutboxMessage.sent_at < cutoff))
+            .where(
+                or_(
+                    sent.is_(None),
+                    and_(held.is_(None), sent < now - stale_after),
+                    and_(held <= now, or_(sent < held, sent < now - stale_after)),
+                )
+            )
             .order_by(OutboxMessage.id)
         )
     )
 
 
 def sweep(stale_after: dt.timedelta = STALE_AFTER) -> int:
-    """Send again what is waiting (run every minute by celery beat or cron)."""
+    """Send again what is waiting (run every OUTBOX_SWEEP_SECONDS by celery beat, or by cron)."""
     return dispatch(pending(stale_after))
+
+
+def hold(message_id: int, until: dt.datetime, session: Session) -> None:
+    """A worker has the message's work until `until` (in `session`'s transaction): the sweep
+    does not send it again before, and sends it as soon as that has passed."""
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(held_until=until)
+    )
 
 
 def complete(message_id: int, session: Session | None = None) -> None:

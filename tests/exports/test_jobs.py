@@ -20,6 +20,7 @@ from audit.audits import services as audits
 from audit.audits.models import Audit
 from audit.db import utcnow
 from audit.exports import services as exports
+from audit.exports import workspace
 from audit.exports.models import Export, ExportKind, ExportStatus
 from audit.extensions import db
 from audit.outbox import services as outbox
@@ -337,11 +338,13 @@ def test_running_twice_gives_one_file(validated: World) -> None:
         exports.run(message_id)
         exports.run(message_id)
         files = sorted(p.name for p in exports.folder().iterdir())
+        work = list((exports.folder() / workspace.WORK).iterdir())
         done = db.session.get(OutboxMessage, message_id).done_at
     export = _get(world, export_id)
     assert export.status is ExportStatus.DONE
     assert export.attempts == 1
-    assert files == [export.path]
+    assert files == sorted([export.path, workspace.WORK])
+    assert work == []  # the job's work folder went with the rename
     assert done is not None
 
 
@@ -358,11 +361,20 @@ def test_a_job_whose_worker_was_lost_is_taken_over(validated: World) -> None:
         # The worker was killed: its lease runs out, the next delivery takes the job over.
         db.session.get(Export, export_id).lease_until = utcnow() - dt.timedelta(seconds=1)
         db.session.commit()
-        (exports.folder() / f"{export_id}-left-over.xlsx.part").write_bytes(b"half")
+        lost = exports.folder() / workspace.WORK / f"{export_id}-1-0123abcd"
+        lost.mkdir(parents=True)
+        (lost / "tmpxlsxwriter").write_bytes(b"half")  # what XlsxWriter left when killed
+        other = exports.folder() / workspace.WORK / f"{export_id + 1}-1-0123abcd"
+        other.mkdir()  # another job's: not this takeover's business
+        mine = exports.folder() / "kept-by-someone.txt"
+        mine.write_text("not ours")
         exports.run(message_id)
+        left = sorted(p.name for p in (exports.folder() / workspace.WORK).iterdir())
     export = _get(world, export_id)
     assert export.status is ExportStatus.DONE
     assert export.attempts == 2
+    assert left == [other.name]  # the lost attempt's folder went with the takeover
+    assert mine.read_text() == "not ours"
 
 
 def test_a_failing_export_is_retried_then_given_up(
@@ -383,6 +395,7 @@ def test_a_failing_export_is_retried_then_given_up(
             expected = ExportStatus.FAILED if attempt == 3 else ExportStatus.PENDING
             assert (export.status, export.attempts) == (expected, attempt)
             assert list(exports.folder().glob("*.part")) == []
+            assert list((exports.folder() / workspace.WORK).iterdir()) == []
         assert db.session.get(OutboxMessage, message_id).done_at is not None
     page = world.client("commander").get(f"/exports/{export_id}").get_data(as_text=True)
     assert "could not be written" in page

@@ -6,26 +6,47 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import BinaryIO
 
 from audit.paths import ROOT
 
 
-def start_worker(env: dict[str, str], log: BinaryIO) -> subprocess.Popen[bytes]:
+def start_worker(
+    env: dict[str, str], log: BinaryIO, app: str = "workers.app", name: str = "test-worker"
+) -> subprocess.Popen[bytes]:
     """Start `celery -A workers.app worker` (one process, solo pool) with this environment."""
     command = [
         sys.executable,
         "-m",
         "celery",
         "-A",
-        "workers.app",
+        app,
         "worker",
         "--pool=solo",
         "--concurrency=1",
         "--without-gossip",
         "--without-mingle",
         "--loglevel=INFO",
-        "--hostname=test-worker@%h",
+        f"--hostname={name}@%h",
+    ]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def start_beat(env: dict[str, str], log: BinaryIO, schedule: Path) -> subprocess.Popen[bytes]:
+    """Start `celery -A workers.app beat` (the outbox sweep every OUTBOX_SWEEP_SECONDS)."""
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.app",
+        "beat",
+        f"--schedule={schedule}",
+        "--max-interval=1",
+        "--loglevel=INFO",
     ]
     return subprocess.Popen(
         command, cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT

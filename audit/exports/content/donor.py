@@ -207,5 +207,5 @@ def write_donor_summary(
     progress(0.1)
     summary, name = donor_summary(requester, cycle, scope, scope_id)
     progress(0.6)
-    xlsx.write_donor_summary(str(target), summary)
+    xlsx.write_donor_summary(str(target), summary, tmpdir=str(target.parent))
     return name

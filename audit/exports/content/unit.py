@@ -121,4 +121,4 @@ def write_unit_scorecard(target: Path, audit: Audit, progress: Progress) -> None
     progress(0.1)
     book = unit_scorecard(audit)
     progress(0.6)
-    xlsx.write_unit_scorecard(str(target), book)
+    xlsx.write_unit_scorecard(str(target), book, tmpdir=str(target.parent))

@@ -130,7 +130,9 @@ class DonorSummary:
 # --------------------------------------------------------------------------- sheets
 
 
-def write_donor_summary(target: str | IO[bytes], data: DonorSummary) -> None:
+def write_donor_summary(
+    target: str | IO[bytes], data: DonorSummary, *, tmpdir: str | None = None
+) -> None:
     """Write the donor summary workbook for one institution or country and cycle.
 
     The sequences of `data` may also hold plain tuples in the dataclasses' field order.
@@ -142,7 +144,7 @@ def write_donor_summary(target: str | IO[bytes], data: DonorSummary) -> None:
         trend=[coerce(TrendPoint, item) for item in data.trend],
         sex_tables=[coerce(SexTable, item) for item in data.sex_tables],
     )
-    book = Book(target, data.labels, data.rtl)
+    book = Book(target, data.labels, data.rtl, tmpdir=tmpdir)
     try:
         write_readme(
             book,

@@ -87,7 +87,9 @@ class UnitScorecardBook:
 # --------------------------------------------------------------------------- sheets
 
 
-def write_unit_scorecard(target: str | IO[bytes], data: UnitScorecardBook) -> None:
+def write_unit_scorecard(
+    target: str | IO[bytes], data: UnitScorecardBook, *, tmpdir: str | None = None
+) -> None:
     """Write one unit's scorecard workbook (for its commander and advisers).
 
     The sequences of `data` may also hold plain tuples in the dataclasses' field order.
@@ -99,7 +101,7 @@ def write_unit_scorecard(target: str | IO[bytes], data: UnitScorecardBook) -> No
         recommendations=[coerce(ScoreRow, item) for item in data.recommendations],
         indicators=[coerce(IndicatorRow, item) for item in data.indicators],
     )
-    book = Book(target, data.labels, data.rtl)
+    book = Book(target, data.labels, data.rtl, tmpdir=tmpdir)
     try:
         pairs: list[tuple[str, object]] = [
             ("unit", data.unit),
