@@ -97,11 +97,11 @@ def zip_bomb(size: int = 1024**3, *, as_kind=docx) -> bytes:
     """A real Office package with one more entry of `size` zero bytes, written streaming (about
     1 MB per GiB compressed, never held in memory)."""
     out = io.BytesIO(as_kind())
-    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open("word/media/zeros.bin", "w", force_zip64=True) as entry:
-            block = bytes(1024 * 1024)
-            for _ in range(size // len(block)):
-                entry.write(block)
+    archive = zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9)
+    with archive, archive.open("word/media/zeros.bin", "w", force_zip64=True) as entry:
+        block = bytes(1024 * 1024)
+        for _ in range(size // len(block)):
+            entry.write(block)
     return out.getvalue()
 
 
