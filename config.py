@@ -122,6 +122,10 @@ class Config:
     #: Evidence uploads: where files are kept (None: instance/evidence) and the largest accepted.
     EVIDENCE_FOLDER: str | None = _env("EVIDENCE_FOLDER")
     EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    #: What an accepted DOCX/XLSX may expand to once unzipped, and the most pixels an image
+    #: may have (both against decompression bombs; audit/audits/file_checks.py).
+    EVIDENCE_MAX_UNZIPPED_BYTES = _env_int("EVIDENCE_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
+    EVIDENCE_MAX_PIXELS = _env_int("EVIDENCE_MAX_PIXELS", 50_000_000)
 
     CELERY: dict[str, Any] = {}
 

@@ -23,6 +23,11 @@ def _render(code: int, detail: str | None = None) -> tuple[str, int]:
     return render_template("errors/error.html", code=code, title=title, detail=detail), code
 
 
+def error_page(code: int) -> tuple[str, int]:
+    """The friendly page for an HTTP error, for a blueprint's own handler to fall back on."""
+    return _render(code)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Friendly, translated pages for every HTTP error; a CSRF failure says what to do."""
 

@@ -100,6 +100,21 @@ def _check_evidence(app: Flask, tmp_path: Path) -> None:
             evidence._checked_upload("a.pdf", "application/pdf", io.BytesIO(b"%PDF-" + b"x" * 50))
 
 
+def _check_evidence_bombs(app: Flask) -> None:
+    import io
+
+    from audit.audits.services import evidence
+    from tests import evidence_files
+
+    with app.test_request_context():
+        docx = evidence_files.docx(extra={"word/a.xml": b"<a/>" * 1000})
+        with pytest.raises(Exception, match="file_expands"):
+            evidence._checked_upload("a.docx", evidence_files.DOCX_TYPE, io.BytesIO(docx))
+        png = evidence_files.image("PNG", (20, 20))
+        with pytest.raises(Exception, match="image_too_large"):
+            evidence._checked_upload("a.png", "image/png", io.BytesIO(png))
+
+
 CHECKS: dict[str, Callable[[Callable[..., ModuleType], Path], None]] = {}
 
 
@@ -243,6 +258,15 @@ def _disclosure(read: Callable[..., ModuleType], tmp_path: Path) -> None:
 def _evidence(read: Callable[..., ModuleType], tmp_path: Path) -> None:
     cfg = read(EVIDENCE_FOLDER=str(tmp_path / "papers"), EVIDENCE_MAX_BYTES="40")
     _check_evidence(_app(cfg, tmp_path), tmp_path)
+
+
+@check("EVIDENCE_MAX_UNZIPPED_BYTES", "EVIDENCE_MAX_PIXELS")
+def _evidence_bombs(read: Callable[..., ModuleType], tmp_path: Path) -> None:
+    folder = str(tmp_path / "papers")
+    cfg = read(
+        EVIDENCE_FOLDER=folder, EVIDENCE_MAX_UNZIPPED_BYTES="3000", EVIDENCE_MAX_PIXELS="100"
+    )
+    _check_evidence_bombs(_app(cfg, tmp_path))
 
 
 def test_every_documented_setting_has_a_check():

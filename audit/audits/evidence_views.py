@@ -10,9 +10,20 @@ evidence block, rendered here, to put in place of the old one.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from audit.audits import services
@@ -20,6 +31,7 @@ from audit.audits.form_parts import OUTCOME_KEY
 from audit.audits.models import Audit, CycleStatus
 from audit.audits.views import bp
 from audit.audits.workflow import EDITABLE, Actor
+from audit.errors import error_page
 from audit.frameworks.labels import EVIDENCE_LABELS
 from audit.refusals import Refused, message
 from audit.refusals import web as refusals
@@ -117,6 +129,22 @@ def evidence_add(audit_id: int, code: str) -> Response:
     return _answer(audit, code, _outcome("success", [text], [(n, "") for n in names]), also)
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def evidence_too_large(error: RequestEntityTooLarge):
+    """An upload over MAX_CONTENT_LENGTH is refused before the form can be read: say so at
+    the question, like any other refused file, rather than on the general 413 page."""
+    args = request.view_args or {}
+    if request.endpoint != "audits.evidence_add" or not current_user.is_authenticated:
+        return error_page(413)
+    try:
+        audit = services.audit_for(current_user, args["audit_id"])
+    except NotFound:
+        return error_page(413)
+    limit = int(current_app.config["EVIDENCE_MAX_BYTES"])
+    text = message("file_too_large", max_mb=f"{limit / (1024 * 1024):.3g}")
+    return _answer(audit, args["code"], _outcome("error", [text]), [])
+
+
 @bp.post("/evidence/<int:evidence_id>/links")
 @login_required
 def evidence_link(evidence_id: int) -> Response:
@@ -143,12 +171,16 @@ def evidence_download(evidence_id: int) -> Response:
     evidence, path = services.evidence_for(current_user, evidence_id)
     if path is None or not path.exists():
         abort(404)
-    return send_file(
+    response = send_file(
         path,
         mimetype=evidence.content_type or "application/octet-stream",
         as_attachment=True,
         download_name=evidence.filename or path.name,
     )
+    # Saved, never rendered: the browser may not sniff it into a page (Talisman sets this on
+    # every answer; the download must not depend on it).
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post("/evidence/<int:evidence_id>/delete")

@@ -55,6 +55,28 @@ MESSAGES: dict[str, LazyString] = {
     "reference_required": _l("Describe the document, for example its number and date."),
     "files_refused": _l("No file was added: correct or leave out the files named below."),
     "too_many_files": _l("Send at most %(max)s files at once."),
+    "file_name_too_long": _l("The file name is too long (at most %(max)s characters)."),
+    "file_not_its_type": _l(
+        "This file is named .%(extension)s but its content is not a %(kind)s file."
+    ),
+    "file_damaged": _l("This file is damaged or incomplete. Save it again and send the new copy."),
+    "file_has_markup": _l(
+        "This file contains web page code (HTML, SVG or script), so it cannot be accepted."
+    ),
+    "file_pdf_active": _l(
+        "This PDF contains scripts or actions that start programs, so it cannot be accepted. "
+        "Print it to a new PDF and send that."
+    ),
+    "file_macros": _l(
+        "This document contains macros, so it cannot be accepted. "
+        "Save it as a plain DOCX or XLSX file and send that."
+    ),
+    "file_expands": _l(
+        "This document expands far beyond its size when opened (over %(max_mb)s MB, or a part "
+        "over %(ratio)s times its size), so it cannot be accepted."
+    ),
+    "file_too_many_parts": _l("This document has too many parts (at most %(max)s)."),
+    "image_too_large": _l("This image is too large: at most %(max_mp)s million pixels."),
     "choose_questions": _l("Choose at least one question to attach it to."),
     # answers (values.Problem codes)
     "required": _l("This question must be answered."),

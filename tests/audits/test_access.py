@@ -22,10 +22,10 @@ from audit.audits.models import Audit, AuditState, Evidence, EvidenceLink, Query
 from audit.extensions import db
 from audit.transactions import unit_of_work
 from tests.audits.conftest import SIGN_OFF_FORM, SIGNED, World, fill_small
+from tests.evidence_files import PDF
 
 NOT_ALLOWED = "You are not allowed to do that."
 CONFLICT = "Someone else changed this answer meanwhile."
-PDF = b"%PDF-1.4\n%%EOF\n"
 
 #: Every route of the blueprint and its methods; a new route must be added to the matrix below.
 ROUTES = {

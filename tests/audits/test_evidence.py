@@ -17,9 +17,7 @@ from audit.extensions import db
 from audit.refusals import Refused
 from audit.transactions import unit_of_work
 from tests.audits.conftest import SIGNED, World, fill_small
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+from tests.evidence_files import PDF, PNG
 
 
 def text(response: Any) -> str:
@@ -210,7 +208,9 @@ def test_a_plain_post_comes_back_to_the_question_with_its_outcome(small_world):
     outcome = page[page.index("data-evidence-outcome") :]
     outcome = outcome[: outcome.index("</div>")]
     assert "No file was added: correct or leave out the files named below." in outcome
-    assert "<bdi>evil.pdf</bdi>: This type of file is not accepted." in outcome
+    assert (
+        "<bdi>evil.pdf</bdi>: This file is named .pdf but its content is not a PDF file." in outcome
+    )
     assert "three.pdf" not in outcome
     assert w.snapshot() == before
 

@@ -29,12 +29,11 @@ from audit.extensions import db
 from audit.refusals import Refused
 from audit.transactions import unit_of_work
 from tests.audits.conftest import SIGN_OFF_FORM, SIGNED, World, fill_small
+from tests.evidence_files import PDF, PNG
 
 STATEMENT_SHOWN = (
     "I confirm that these answers are accurate and complete to the best of my knowledge."
 )
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 
 
 def text(response: Any) -> str:
@@ -399,8 +398,8 @@ def test_bad_files_are_refused_with_a_message_and_nothing_is_kept(small_world):
     before = w.snapshot()
     for data, name, kind, message in [
         (PDF + b"0" * 1000, "big.pdf", "application/pdf", "The file is too large"),
-        (PNG, "scan.pdf", "application/pdf", wrong_type),  # a PNG called PDF
-        (PDF, "scan.png", "image/png", wrong_type),  # and the other way round
+        (PNG, "scan.pdf", "application/pdf", "its content is not a PDF file"),  # a PNG called PDF
+        (PDF, "scan.png", "image/png", "its content is not a PNG file"),  # the other way round
         (PDF, "report.pdf", "image/png", wrong_type),  # the browser says it is an image
         (b"MZ\x90\x00" + b"\x00" * 60, "tool.exe", "application/x-msdownload", wrong_type),
         (PDF, "report", "application/pdf", wrong_type),  # no extension

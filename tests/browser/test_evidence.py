@@ -18,14 +18,13 @@ from tests.browser.conftest import SCREENSHOTS, Server
 from tests.browser.pages import axe_violations, describe, shoot, sign_in
 from tests.browser.seed_evidence import EVIDENCE_POSTS, SIGN_OFF_POSTS
 from tests.conftest import PASSWORD
+from tests.evidence_files import PDF, PNG
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # the `browser` fixture skips (or fails under CI=true) and says why
     expect = None
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 COMMANDERS = {lang: email for lang, _code, _name, email in EVIDENCE_POSTS}
 SIGNERS = {lang: (email, name) for lang, _code, name, email in SIGN_OFF_POSTS}
 NAMES = {"en": "Major Rania Haddad", "ar": "الرائد رانيا حداد"}

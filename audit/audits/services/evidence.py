@@ -21,29 +21,13 @@ from werkzeug.exceptions import NotFound
 
 from audit import transactions
 from audit.accounts.models import User
-from audit.audits import values
+from audit.audits import file_checks
 from audit.audits.models import Audit, Evidence, EvidenceKind, EvidenceLink
 from audit.audits.services import log
 from audit.audits.services.checks import asked_indicator, clean_text, require_editable
 from audit.audits.services.reading import audit_for, indicator_rows, load_data
 from audit.extensions import db
 from audit.refusals import Refused
-
-ALLOWED_UPLOADS = {
-    # extension: (content types browsers send, magic bytes at the start of the file)
-    "pdf": ({"application/pdf"}, (b"%PDF-",)),
-    "png": ({"image/png"}, (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ({"image/jpeg"}, (b"\xff\xd8\xff",)),
-    "jpeg": ({"image/jpeg"}, (b"\xff\xd8\xff",)),
-    "docx": (
-        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-        (b"PK\x03\x04",),
-    ),
-    "xlsx": (
-        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-        (b"PK\x03\x04",),
-    ),
-}
 
 #: The most files one upload may carry.
 MAX_FILES = 20
@@ -76,23 +60,16 @@ def storage_folder() -> Path:
 
 
 def _checked_upload(filename: str, content_type: str, stream: IO[bytes]) -> tuple[str, bytes]:
-    """The file's clean name and content, refused when its type, size or content is wrong."""
-    limit = int(current_app.config["EVIDENCE_MAX_BYTES"])
-    name = values.CONTROL_CHARACTERS.sub("", Path(filename or "").name).strip()[:255]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ALLOWED_UPLOADS:
-        raise Refused("file_type")
-    types, magics = ALLOWED_UPLOADS[extension]
-    if content_type not in types:
-        raise Refused("file_type")
-    content = stream.read(limit + 1)
-    if not content:
-        raise Refused("file_empty")
-    if len(content) > limit:
-        raise Refused("file_too_large", max_mb=f"{limit / (1024 * 1024):.3g}")
-    if not any(content.startswith(magic) for magic in magics):
-        raise Refused("file_type")
-    return name, content
+    """The file's clean name and content, refused when its name, type, size or content is
+    wrong (the rules are in audit/audits/file_checks.py)."""
+    config = current_app.config
+    limits = file_checks.Limits(
+        max_bytes=int(config["EVIDENCE_MAX_BYTES"]),
+        max_unzipped_bytes=int(config["EVIDENCE_MAX_UNZIPPED_BYTES"]),
+        max_pixels=int(config["EVIDENCE_MAX_PIXELS"]),
+    )
+    checked = file_checks.check_upload(filename, content_type, stream, limits)
+    return checked.name, checked.content
 
 
 def _questions(audit: Audit, code: str, also: Iterable[str]) -> list[str]:
@@ -124,7 +101,7 @@ def add_evidence_files(
         try:
             name, content = _checked_upload(upload.filename, upload.content_type, upload.stream)
         except Refused as error:
-            shown = values.CONTROL_CHARACTERS.sub("", Path(upload.filename or "").name)
+            shown = file_checks.clean_name(upload.filename)
             refused.append((shown[:255] or "?", error))
         else:
             checked.append((name, content, upload.content_type))
