@@ -8,7 +8,7 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask
 
-from audit.transactions import unit_of_work
+from audit.transactions import intent, unit_of_work
 
 #: Task modules the worker imports at start-up (the web process imports them when it sends).
 TASK_MODULES = ["workers.system", "workers.scoring", "workers.exports"]
@@ -22,7 +22,7 @@ def celery_init_app(app: Flask) -> Celery:
         rolled back when it raises (then Celery's retry policy decides what happens next)."""
 
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context(), unit_of_work():
+            with app.app_context(), intent(writing=False), unit_of_work():
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)

@@ -58,11 +58,23 @@ TRANSITIONS = (
 EDITABLE = frozenset({S.NOT_STARTED, S.IN_PROGRESS, S.RETURNED})
 
 
+#: An action repeated on an audit it has already moved (a double click, two tabs, a retried
+#: request) is told so, and does nothing.
+ALREADY_DONE = {
+    Action.SUBMIT: (S.SUBMITTED, "already_submitted"),
+    Action.RETURN: (S.RETURNED, "already_returned"),
+    Action.VALIDATE: (S.VALIDATED, "already_validated"),
+}
+
+
 def next_state(state: S, action: Action, actors: Collection[Actor]) -> S:
-    """The state after `action`, or Refused("wrong_state" | "not_allowed")."""
+    """The state after `action`, or Refused("already_…" | "wrong_state" | "not_allowed")."""
     for transition in TRANSITIONS:
         if transition.action is action:
             if state not in transition.sources:
+                done, code = ALREADY_DONE.get(action, (None, ""))
+                if state is done and transition.actors & set(actors):
+                    raise Refused(code)
                 raise Refused("wrong_state")
             if not transition.actors & set(actors):
                 raise Refused("not_allowed")

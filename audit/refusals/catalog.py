@@ -20,6 +20,11 @@ MESSAGES: dict[str, LazyString] = {
     "cycle_closed": _l("This audit cycle is closed: its audits can no longer be changed."),
     "audit_locked": _l("This audit is locked and can no longer be changed."),
     "wrong_state": _l("That is not possible while the audit is in its current state."),
+    "already_submitted": _l("This audit has already been submitted: nothing more was done."),
+    "already_returned": _l(
+        "This audit has already been returned to the unit: nothing more was done."
+    ),
+    "already_validated": _l("This audit has already been validated: nothing more was done."),
     "unknown_action": _l("This action is not known."),
     # cycles
     "cycle_name_required": _l("Give the cycle a name."),

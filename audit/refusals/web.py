@@ -41,7 +41,8 @@ def undone(error: Refused) -> Refused:
 def as_flash(error: Refused) -> None:
     """Show the refusal at the top of the next page."""
     _undo()
-    flash(error.message, "error")
+    # Something already done (a second click on "Submit") is news, not a failure.
+    flash(error.message, "info" if error.key.startswith("already_") else "error")
 
 
 def as_json(

@@ -137,7 +137,7 @@ def test_submit_is_blocked_until_everything_is_answered_and_signed_off(small_wor
     )
     assert response.status_code == 409
     page = send(w, "commander", "submit", SIGN_OFF_FORM)
-    assert "That is not possible while the audit is in its current state." in page
+    assert "This audit has already been submitted: nothing more was done." in page
 
 
 def test_the_sign_off_service_refuses_what_is_missing(filled):

@@ -13,6 +13,7 @@ import pytest
 
 from audit.audits.models import AuditState as S
 from audit.audits.workflow import (
+    ALREADY_DONE,
     EDITABLE,
     Action,
     Actor,
@@ -72,8 +73,27 @@ def test_refused_moves_say_why(combination):
     with pytest.raises(Refused) as refused:
         next_state(state, action, {actor})
     expected = "wrong_state" if state not in SOURCES[action] else "not_allowed"
+    if ALREADY_DONE.get(action, (None,))[0] is state and expected == "wrong_state":
+        # The person who could have done it hears that it is done already.
+        may = any(key[1] is action and key[2] is actor for key in ALLOWED)
+        expected = ALREADY_DONE[action][1] if may else expected
     assert refused.value.key == expected
     assert str(refused.value) == expected
+
+
+@pytest.mark.parametrize("action", list(ALREADY_DONE))
+def test_a_move_already_made_is_told_so(action):
+    done, key = ALREADY_DONE[action]
+    actor = next(k[2] for k in ALLOWED if k[1] is action)
+    with pytest.raises(Refused) as refused:
+        next_state(done, action, {actor})
+    assert refused.value.key == key
+    # Someone who could never have made it hears about the state, not that it was done.
+    others = set(Actor) - {k[2] for k in ALLOWED if k[1] is action}
+    if others:
+        with pytest.raises(Refused) as refused:
+            next_state(done, action, others)
+        assert refused.value.key == "wrong_state"
 
 
 @pytest.mark.parametrize("state", list(S), ids=lambda s: s.value)

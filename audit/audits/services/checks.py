@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from audit.accounts.models import User
@@ -9,6 +10,7 @@ from audit.audits import values
 from audit.audits.models import Audit, CycleStatus
 from audit.audits.services.reading import AuditData, actors_for
 from audit.audits.workflow import EDITABLE, Actor
+from audit.extensions import db
 from audit.frameworks import spec
 from audit.refusals import Refused
 
@@ -22,8 +24,28 @@ def clean_text(text: str | None) -> str:
     return text
 
 
+def lock(audit: Audit) -> Audit:
+    """Hold the audit's row until the transaction ends, and re-read it under the hold.
+
+    Every change to an audit (its state, an answer, evidence, a query) starts here, so two
+    requests that race (a double click on "Submit", an autosave and a submit, two advisers)
+    run one after the other and the second sees what the first did. On PostgreSQL this is
+    ``SELECT … FOR UPDATE``; SQLite has no row locks, and there the request's transaction
+    began with ``BEGIN IMMEDIATE`` (audit.transactions), which serializes writers as a whole.
+    """
+    # The row must be fetched: the ORM refreshes the object from it (populate_existing).
+    return db.session.scalars(
+        select(Audit)
+        .where(Audit.id == audit.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def require_editable(user: User, audit: Audit) -> None:
-    """The user commands the unit, the cycle is open and the audit is not locked."""
+    """The user commands the unit, the cycle is open and the audit is not locked (checked on
+    the audit as it stands under its row lock)."""
+    lock(audit)
     if Actor.COMMANDER not in actors_for(user, audit.unit):
         raise Refused("not_allowed")
     if audit.cycle.status is CycleStatus.CLOSED:

@@ -22,6 +22,7 @@ from audit.audits.models import (
     ReviewQuery,
 )
 from audit.audits.services import log
+from audit.audits.services.checks import lock
 from audit.extensions import db
 from audit.frameworks.models import FrameworkVersion
 from audit.orgs.models import Unit
@@ -125,6 +126,7 @@ def remove_audit(actor: User, audit: Audit) -> None:
     """Take a unit out of an open cycle; refused once its audit has started."""
     if not actor.has_role(Role.ADMIN):
         raise Refused("not_allowed")
+    lock(audit)  # a first answer racing the removal either lands first (refused) or waits
     if audit.cycle.status is CycleStatus.CLOSED:
         raise Refused("cycle_closed")
     if audit_started(audit):

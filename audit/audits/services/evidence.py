@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from audit import transactions
@@ -193,6 +194,7 @@ def link_evidence(user: User, evidence_id: int, codes: Iterable[str]) -> tuple[A
     evidence, _path = evidence_for(user, evidence_id)
     audit = audit_for(user, evidence.audit_id)
     require_editable(user, audit)
+    evidence = _under_lock(evidence)
     wanted = list(dict.fromkeys(codes))
     if not wanted:
         raise Refused("choose_questions", "link")
@@ -207,6 +209,18 @@ def link_evidence(user: User, evidence_id: int, codes: Iterable[str]) -> tuple[A
         log.write(audit, user, "evidence.added", indicator_id=rows[code].id, new=_logged(evidence))
     db.session.flush()
     return audit, added
+
+
+def _under_lock(evidence: Evidence) -> Evidence:
+    """The evidence as it stands now that its audit is locked: another request may have removed
+    it, or changed its questions, while this one waited."""
+    fresh = db.session.scalar(
+        select(Evidence).where(Evidence.id == evidence.id).execution_options(populate_existing=True)
+    )
+    if fresh is None:
+        raise NotFound
+    db.session.expire(fresh, ["links"])
+    return fresh
 
 
 def _logged(evidence: Evidence) -> dict[str, object]:
@@ -232,6 +246,7 @@ def remove_evidence(user: User, evidence_id: int, code: str | None = None) -> Au
     evidence, path = evidence_for(user, evidence_id)
     audit = audit_for(user, evidence.audit_id)
     require_editable(user, audit)
+    evidence = _under_lock(evidence)
     if code is None:
         removed = list(evidence.links)
     else:

@@ -24,7 +24,7 @@ from audit.audits.models import (
     ReviewQuery,
 )
 from audit.audits.services import log
-from audit.audits.services.checks import asked_indicator, clean_text
+from audit.audits.services.checks import asked_indicator, clean_text, lock
 from audit.audits.services.reading import (
     actors_for,
     audit_for,
@@ -41,6 +41,8 @@ from audit.refusals import Refused
 
 
 def _transition(user: User, audit: Audit, action: Action) -> AuditState:
+    """The state `action` leads to, decided on the audit as it stands under its row lock."""
+    lock(audit)
     return next_state(audit.state, action, actors_for(user, audit.unit))
 
 
@@ -172,6 +174,7 @@ def reopen(user: User, audit: Audit, reason: str) -> None:
 
 def override(user: User, audit: Audit, code: str, level: str | None, reason: str) -> None:
     """The adviser replaces an answer's rating with a written reason (before validation)."""
+    lock(audit)
     if Actor.ADVISER not in actors_for(user, audit.unit):
         raise Refused("not_allowed")
     if audit.state is not AuditState.SUBMITTED:
@@ -213,6 +216,7 @@ def _message(body: str) -> str:
 
 def open_query(user: User, audit: Audit, code: str, body: str) -> ReviewQuery:
     """The adviser asks about one answer of a submitted audit."""
+    lock(audit)
     if Actor.ADVISER not in actors_for(user, audit.unit):
         raise Refused("not_allowed")
     if audit.state is not AuditState.SUBMITTED:
@@ -236,7 +240,7 @@ def reply(user: User, query_id: int, body: str) -> ReviewQuery:
     query = db.session.get(ReviewQuery, query_id)
     if query is None:
         raise NotFound
-    audit = audit_for(user, query.audit_id)
+    audit = lock(audit_for(user, query.audit_id))
     actors = actors_for(user, audit.unit)
     if not actors & {Actor.COMMANDER, Actor.ADVISER}:
         raise Refused("not_allowed")
