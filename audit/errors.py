@@ -36,6 +36,7 @@ def _nul_in_request() -> bool:
             return True
     return request.is_json and _has_nul(request.get_json(silent=True))
 
+
 _TITLES = {
     400: _l("The request could not be understood"),
     403: _l("You are not allowed to do that"),

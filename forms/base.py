@@ -89,9 +89,7 @@ class BaseForm(FlaskForm):
             validators = list(unbound_field.kwargs.get("validators", ()))
             if _storable not in validators:
                 validators.insert(0, _storable)
-            return unbound_field.bind(
-                form=form, filters=filters, validators=validators, **options
-            )
+            return unbound_field.bind(form=form, filters=filters, validators=validators, **options)
 
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             """Flask-WTF reads a JSON body as form data: one that is not an object is a bad

@@ -1,4 +1,4 @@
-"""The pieces of the fuzz test (tests/test_fuzz.py): hostile values, requests, a database fingerprint.
+"""The pieces of the fuzz test (tests/test_fuzz.py): hostile values, requests, a fingerprint.
 
 Every value drawn here is one the app must refuse wherever it lands: text carries a NUL byte,
 numbers are far beyond any id, JSON values are of types no form field takes. Odd but storable
