@@ -85,3 +85,25 @@ def test_a_huge_activity_cursor_shows_the_first_page(client, auth, make_user):
     _admin(auth, make_user)
     for before in (HUGE, "-" + HUGE, "2147483648"):
         assert client.get("/admin/activity", query_string={"before": before}).status_code == 200
+
+
+def test_a_value_the_database_refuses_is_a_400_not_a_500(database_url, tmp_path):
+    from sqlalchemy.exc import DataError
+
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path / "instance")
+
+    @app.get("/_overflow")
+    def overflow() -> str:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    @app.get("/_data_error")
+    def data_error() -> str:
+        raise DataError("INSERT", {}, Exception("invalid byte sequence: 0x00"))
+
+    client = app.test_client()
+    for path in ("/_overflow", "/_data_error"):
+        response = client.get(path)
+        assert response.status_code == 400
+        assert b"cannot be stored" in response.data
