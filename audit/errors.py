@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
@@ -15,27 +13,6 @@ from werkzeug.exceptions import HTTPException
 UNSTORABLE_REQUEST = _l(
     "The request contains a character or a number that cannot be stored. Nothing was changed."
 )
-
-
-def _has_nul(value: Any) -> bool:
-    """Whether a NUL byte hides anywhere in a decoded request value (text, list or object)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-def _nul_in_request() -> bool:
-    if "\x00" in request.path:
-        return True
-    for data in (request.args, request.form):
-        if any(_has_nul(k) or _has_nul(v) for k, v in data.items(multi=True)):
-            return True
-    return request.is_json and _has_nul(request.get_json(silent=True))
-
 
 _TITLES = {
     400: _l("The request could not be understood"),
@@ -67,14 +44,6 @@ def register_error_handlers(app: Flask) -> None:
                 )
             ),
         )
-
-    @app.before_request
-    def refuse_nul_bytes() -> tuple[str, int] | None:
-        """The last line: forms refuse a NUL byte next to its field; anything else that reads
-        the request (query strings, paths, scripts) never gets to hand one to the database."""
-        if _nul_in_request():
-            return _render(400, str(UNSTORABLE_REQUEST))
-        return None
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)

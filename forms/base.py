@@ -1,16 +1,15 @@
 """The base form: CSRF from Flask-WTF, whitespace stripped and NUL bytes refused in every input.
 
 A JSON body reaches the same fields as a form post, so it is held to what a form post can say:
-each value is text or a list of text. A JSON number is taken as the text it is written as (an id
-or an amount means the same as "3" or "1500.5"; there is only one way to read it); ``true``,
-``false``, ``null``, objects, nested lists and NaN/Infinity have no single text meaning for a
-field ("true" or "y"? absent or empty?), so such a body is refused with a 422 that names the field
-rather than guessed at.
+each value is text or a list of text. Anything else is refused with a 422 that names the field
+rather than guessed at: ``true``, ``false``, ``null`` and objects have no single text meaning
+("true" or "y"? absent or empty?), and numbers are refused too: 1e309 is Infinity, 10**400 has
+no float, and 1.10 arrives as 1.1, so the text a person typed is already lost (the answer pages
+have always asked for "5", not 5).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import abort, request
@@ -25,7 +24,7 @@ from audit.refusals import Refused
 from audit.routing import MAX_ID
 
 #: Shown next to a field whose text holds a NUL byte (no database column can store one).
-UNSTORABLE = _l("This text contains a character that cannot be stored.")
+UNSTORABLE = _l("The text contains characters that cannot be stored.")  # the answers' own words
 
 
 def _strip(value: Any) -> Any:
@@ -42,15 +41,7 @@ def _storable(form: Any, field: Any) -> None:
 
 def _as_text(value: Any) -> str | None:
     """A JSON value as the text a form post would carry, or None when it has no single reading."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and math.isfinite(value):
-        return repr(value)
-    return None
+    return value if isinstance(value, str) else None
 
 
 def json_formdata(body: dict[str, Any]) -> ImmutableMultiDict[str, str]:

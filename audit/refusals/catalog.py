@@ -116,5 +116,5 @@ MESSAGES: dict[str, LazyString] = {
     "unit_has_children": _l("Move or remove the sub-units before changing the institution."),
     "unit_code_taken": _l("Another unit of this institution already uses this code."),
     # hostile bodies (forms/base.py)
-    "json_value": _l("The value of “%(name)s” must be text, a number or a list of them."),
+    "json_value": _l("The value of “%(name)s” must be text or a list of texts."),
 }
