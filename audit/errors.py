@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+
+#: Shown when a request carries a value no database can store (a NUL byte, a number beyond
+#: every column): nothing was changed.
+UNSTORABLE_REQUEST = _l(
+    "The request contains a character or a number that cannot be stored. Nothing was changed."
+)
 
 _TITLES = {
     400: _l("The request could not be understood"),
@@ -42,6 +49,17 @@ def register_error_handlers(app: Flask) -> None:
                 )
             ),
         )
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def unstorable(error: Exception) -> tuple[str, int]:
+        """A value the database refused (or SQLite could not bind) is the request's fault:
+        undo the transaction and say so, rather than a 500."""
+        app.logger.warning("Refused an unstorable value: %s", error)
+        from audit.extensions import db
+
+        db.session.rollback()
+        return _render(400, str(UNSTORABLE_REQUEST))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

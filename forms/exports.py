@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import AnyOf, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from audit.exports.models import ExportKind
 from audit.routing import MAX_ID
-from forms.base import BaseForm
+from forms.base import BaseForm, IdField
 
 #: Ids are database integers: anything larger cannot exist.
 
 
-def _id_field(label: str) -> IntegerField:
-    return IntegerField(
+def _id_field(label: str) -> IdField:
+    return IdField(
         label, widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=MAX_ID)]
     )
 

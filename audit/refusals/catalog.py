@@ -142,4 +142,6 @@ MESSAGES: dict[str, LazyString] = {
     "parent_inside_unit": _l("A unit cannot be placed under itself or one of its sub-units."),
     "unit_has_children": _l("Move or remove the sub-units before changing the institution."),
     "unit_code_taken": _l("Another unit of this institution already uses this code."),
+    # hostile bodies (forms/base.py)
+    "json_value": _l("The value of “%(name)s” must be text or a list of texts."),
 }

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from audit.access.roles import admin_required
 from audit.activity.models import ActivityEvent
 from audit.extensions import db
+from audit.routing import MAX_ID
 from audit.system.services import latest_heartbeat, request_heartbeat
 from forms.base import BaseForm
 
@@ -44,7 +45,7 @@ def activity() -> str:
     """The newest changes first, a page at a time."""
     before = request.args.get("before", type=int)
     query = select(ActivityEvent).order_by(ActivityEvent.id.desc()).limit(PAGE_SIZE)
-    if before:
+    if before is not None and 0 < before <= MAX_ID:  # beyond a column's range: the first page
         query = query.where(ActivityEvent.id < before)
     events = db.session.scalars(query).all()
     return render_template("system/activity.html", events=events, page_size=PAGE_SIZE)

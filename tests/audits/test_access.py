@@ -578,13 +578,20 @@ def test_a_json_object_is_read_like_the_form_and_checked_the_same(small_world):
     check(w, "commander", "POST", f"{url}/AA3", Ok(200), json={"AA3": "meets", "AA3__rev": "0"})
     assert w.answer("AA3").value == "meets"
     for code, body, message in [
-        ("AA5", {"AA5": 5}, "This answer could not be read. Please enter it again."),
-        ("AA5", {"AA5": [1, 2]}, "This answer could not be read. Please enter it again."),
-        ("AA5", {"AA5": 10**400}, "This answer could not be read. Please enter it again."),
-        ("AA3", {"AA3": {"level": "exceeds"}, "AA3__rev": "1"}, "Choose an answer from the list."),
-        ("BB4", {"BB4": [["health"]]}, "Choose an answer from the list."),
+        # refused before the form reads them (forms/base.py): text or a list of texts only
+        ("AA5", {"AA5": 5}, "The value of “AA5” must be text or a list of texts."),
+        ("AA5", {"AA5": [1, 2]}, "The value of “AA5” must be text or a list of texts."),
+        ("AA5", {"AA5": 10**400}, "The value of “AA5” must be text or a list of texts."),
+        (
+            "AA3",
+            {"AA3": {"level": "x"}, "AA3__rev": "1"},
+            "The value of “AA3” must be text or a list of texts.",
+        ),
+        ("BB4", {"BB4": [["health"]]}, "The value of “BB4” must be text or a list of texts."),
     ]:
-        check(w, "commander", "POST", f"{url}/{code}", Refused(message, 422), json=body)
+        response = w.client("commander").post(f"{url}/{code}", json=body)
+        assert response.status_code == 422, body
+        assert response.json["message"] == message  # forms/base.py: the generic refusal body
 
 
 def test_a_json_body_that_is_not_an_object_is_a_bad_request(small_world):
@@ -646,7 +653,8 @@ def test_nul_characters_are_refused_everywhere(small_world):
         "commander",
         "POST",
         f"/audits/{a}/submit",
-        Refused("The text contains characters that cannot be stored."),
+        # the sign-off form refuses it next to the field (forms/base.py), the page shown again
+        Refused("The text contains characters that cannot be stored.", 200),
         data={**SIGN_OFF_FORM, "position": bad},
     )
     w.act(services.submit, "commander", SIGNED)
@@ -655,7 +663,7 @@ def test_nul_characters_are_refused_everywhere(small_world):
         "adviser",
         "POST",
         f"/audits/{a}/answers/AA5/queries",
-        Refused("The text contains characters that cannot be stored."),
+        400,  # refused by the form (forms/base.py) before the service; nothing changes
         data={"body": bad},
     )
     check(
@@ -663,6 +671,6 @@ def test_nul_characters_are_refused_everywhere(small_world):
         "adviser",
         "POST",
         f"/audits/{a}/answers/AA3/override",
-        Refused("The text contains characters that cannot be stored."),
+        400,  # refused by the form (forms/base.py) before the service; nothing changes
         data={"level": "meets", "reason": bad},
     )
