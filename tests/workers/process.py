@@ -25,7 +25,9 @@ def start_worker(env: dict[str, str], log: BinaryIO) -> subprocess.Popen[bytes]:
         "--without-gossip",
         "--without-mingle",
         "--loglevel=INFO",
-        "--hostname=test-worker@%h",
+        # One node name per test process: xdist workers each start their own celery worker, and
+        # two workers of one name would share a control (pidbox) queue.
+        f"--hostname=test-worker-{os.getpid()}@%h",
     ]
     return subprocess.Popen(
         command, cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT
