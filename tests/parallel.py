@@ -7,8 +7,9 @@ pyproject.toml):
 
 - a module whose tests share a module-scoped fixture (the demo, loaded once per module): split
   over workers, each would load it again and the rows would be shared less predictably;
-- each browser test file: the tests of one file run in order against one live server of their
-  worker (tests/browser/conftest.py starts one per worker, on a free port, with its own instance).
+- the browser tests: one worker runs them all in order against its one live server and Chromium,
+  as a serial run does. (Each file also passes alone, so per-file groups would be safe, but with
+  two Chromiums and two servers at once on a busy 2-CPU machine Playwright's 15 s waits timed out.)
 
 `slow` marks the suites that take seconds a test (a real browser, worker, server or the demo), so
 `pytest -m "not slow"` is the quick loop; `make test` and CI run everything.
@@ -58,7 +59,9 @@ def _shares_a_module_fixture(item: pytest.Item) -> bool:
 def group_of(item: pytest.Item) -> str | None:
     """The xdist group of a test (None: any worker may take it alone)."""
     path = _relative(item)
-    if path.startswith("browser/") or _shares_a_module_fixture(item):
+    if path.startswith("browser/"):
+        return "browser"
+    if _shares_a_module_fixture(item):
         return path
     return None
 
