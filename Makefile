@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(PY) -m flask --app audit
+# `make test` runs the suite on every CPU (pytest-xdist); TEST_WORKERS=0 runs it serially.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install browser assets lint worker translations clean
 
@@ -44,7 +46,7 @@ run: install
 
 test: install
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(PY) -m ruff check .

@@ -31,6 +31,9 @@ from tests.services import drop_postgres, postgres_url, require_postgres
 
 PASSWORD = "correct horse battery"
 
+#: Parallel groups, the `slow` marker and the Hypothesis profile of the suite (see the module).
+pytest_plugins = ["tests.parallel"]
+
 
 _apps: list[Flask] = []
 

@@ -28,7 +28,9 @@ def start_worker(
         "--without-gossip",
         "--without-mingle",
         "--loglevel=INFO",
-        f"--hostname={name}@%h",
+        # One node name per test process: xdist workers each start their own celery worker, and
+        # two workers of one name would share a control (pidbox) queue.
+        f"--hostname={name}-{os.getpid()}@%h",
     ]
     return subprocess.Popen(
         command, cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT
