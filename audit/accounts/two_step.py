@@ -25,7 +25,7 @@ import segno
 from flask import current_app
 
 from audit.access.roles import Role
-from audit.accounts.models import RecoveryCode, User
+from audit.accounts.models import RecoveryCode, User, new_login_token
 from audit.accounts.passwords import hash_password, verify_password
 from audit.activity.services import record
 from audit.db import utcnow
@@ -121,10 +121,25 @@ def disable(user: User, proof: str) -> None:
     if user.roles & required_roles():
         raise Refused("two_step_required")
     _check_proof(user, proof)
-    user.totp_secret = user.totp_enabled_at = user.totp_last_counter = None
-    user.recovery_codes.clear()
+    _clear(user)
     db.session.flush()
     record(user, "accounts.two_step.disabled", "user", user.id)
+
+
+def reset_by_admin(actor: User, user: User) -> None:
+    """An administrator turns it off for someone who lost both phone and recovery codes; the
+    person's sessions end, and a role that requires it sends them to set it up again."""
+    if not user.has_two_step:
+        raise Refused("two_step_off")
+    _clear(user)
+    user.login_token = new_login_token()
+    db.session.flush()
+    record(actor, "accounts.two_step.reset", "user", user.id)
+
+
+def _clear(user: User) -> None:
+    user.totp_secret = user.totp_enabled_at = user.totp_last_counter = None
+    user.recovery_codes.clear()
 
 
 def remaining_recovery_codes(user: User) -> int:

@@ -23,10 +23,12 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from audit.access.roles import admin_required
 from audit.accounts import two_step
+from audit.accounts.models import User
 from audit.accounts.two_step_session import KEY, pending_key, pending_user
 from audit.accounts.views import _safe_next, finish_login
-from audit.extensions import limiter
+from audit.extensions import db, limiter
 from audit.refusals import Refused
 from audit.refusals import web as refusals
 from forms.accounts import CodeForm, ConfirmCodeForm, ProofForm, StartForm
@@ -187,6 +189,21 @@ def change(action: str) -> str | Response:
         return render_template("accounts/recovery_codes.html", codes=codes)
     flash(_("Two-step sign-in is off."), "success")
     return redirect(url_for("two_step.settings"))
+
+
+@bp.post("/admin/users/<int:user_id>/two-step/reset")
+@admin_required
+def admin_reset(user_id: int) -> Response:
+    """An administrator turns two-step sign-in off for a user who is locked out."""
+    user = db.get_or_404(User, user_id)
+    if StartForm().validate_on_submit():
+        try:
+            two_step.reset_by_admin(current_user._get_current_object(), user)
+        except Refused as error:
+            refusals.as_flash(error)
+        else:
+            flash(_("Two-step sign-in is off for this account."), "success")
+    return redirect(url_for("accounts.user_edit", user_id=user.id))
 
 
 @bp.app_context_processor

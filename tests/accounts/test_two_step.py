@@ -305,6 +305,7 @@ def test_every_post_needs_the_csrf_token(database_url, tmp_path, app, make_user)
         ("/account/two-step/confirm", {"code": "123456"}),
         ("/account/two-step/renew", {"renew-proof": PASSWORD}),
         ("/account/two-step/disable", {"disable-proof": PASSWORD}),
+        (f"/admin/users/{_id(guarded, email)}/two-step/reset", {}),
         ("/logout", {}),
     ):
         assert client.post(path, data=data).status_code == 400, path
@@ -339,3 +340,31 @@ def test_a_cookie_copied_before_signing_out_no_longer_works(app, client, auth, m
     with app.app_context(), unit_of_work():
         actions = db.session.scalars(select(ActivityEvent.action)).all()
         assert "accounts.user.signed_out" in actions
+
+
+def test_an_administrator_turns_it_off_for_a_locked_out_user(app, client, auth, make_user):
+    email = make_user(Role.ADMIN)
+    secret, _ = enrol(app, email)
+    locked_out = app.test_client()
+    _login(locked_out, email)
+    locked_out.post("/login/code", data={"code": _now(secret)})
+    auth.login(make_user(Role.ADMIN))
+    user_id = _id(app, email)
+    assert "Turn off two-step sign-in" in client.get(f"/admin/users/{user_id}").data.decode()
+    assert client.post(f"/admin/users/{user_id}/two-step/reset").status_code == 302
+    with app.app_context(), unit_of_work():
+        assert not _user(app, email).has_two_step
+        actions = db.session.scalars(select(ActivityEvent.action)).all()
+        assert "accounts.two_step.reset" in actions
+    assert row_count(app, "recovery_codes") == 0
+    assert not _signed_in(locked_out)  # their sessions ended
+    assert _login(locked_out, email).endswith("/")
+
+
+def test_only_administrators_may_reset_it(app, client, auth, make_user, org):
+    email = make_user(Role.ADMIN)
+    enrol(app, email)
+    auth.login(make_user(Role.ADVISER, unit_id=org.station_a))
+    assert client.post(f"/admin/users/{_id(app, email)}/two-step/reset").status_code == 403
+    with app.app_context(), unit_of_work():
+        assert _user(app, email).has_two_step
