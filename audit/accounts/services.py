@@ -124,7 +124,6 @@ def sign_out(user: User) -> None:
     (the session id is rotated, as on a password change, so other devices are signed out too)."""
     user.login_token = new_login_token()
     db.session.flush()
-    record(user, "accounts.user.signed_out", "user", user.id)
 
 
 def set_locale(user: User, locale: str | None) -> None:
