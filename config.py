@@ -93,6 +93,12 @@ class Config:
     #: (werkzeug's ProxyFix trusts exactly that many hops). 0: the headers are ignored, which is
     #: right when nothing sits in front (anyone could otherwise claim any address).
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+    #: Roles (comma-separated values: admin, commander, adviser, donor) whose accounts must use
+    #: two-step sign-in: they are sent to set it up right after signing in. Empty: optional (for
+    #: administrators and gender advisers).
+    TOTP_REQUIRED_ROLES: tuple[str, ...] = tuple(
+        part.strip() for part in (_env("TOTP_REQUIRED_ROLES", "") or "").split(",") if part.strip()
+    )
     RATELIMIT_HEADERS_ENABLED = True
     #: Redis down must not turn sign-in into a 500: each process then throttles in its own
     #: memory (logged once) and goes back to Redis when it answers again.

@@ -47,6 +47,7 @@ def create_app(
     celery_init_app(app)
     register_error_handlers(app)
 
+    from audit.accounts.two_step_views import bp as two_step_bp
     from audit.accounts.views import bp as accounts_bp
     from audit.audits.cycle_views import bp as cycles_bp
     from audit.audits.views import bp as audits_bp
@@ -59,7 +60,8 @@ def create_app(
     from audit.system.views import bp as system_bp
 
     blueprints = (accounts_bp, audits_bp, cycles_bp, exports_bp, frameworks_bp, home_bp)
-    for blueprint in (*blueprints, orgs_bp, portfolio_bp, scorecards_bp, system_bp):
+    more = (orgs_bp, portfolio_bp, scorecards_bp, system_bp, two_step_bp)
+    for blueprint in (*blueprints, *more):
         app.register_blueprint(blueprint)
 
     import audit.scoring.subscribers  # noqa: F401 - scoring subscribes to audits' signals

@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the test fixtures see the whole schema."""
 
-from audit.accounts.models import RoleAssignment, User
+from audit.accounts.models import RecoveryCode, RoleAssignment, User
 from audit.activity.models import ActivityEvent
 from audit.audits.models import (
     Answer,
@@ -37,6 +37,7 @@ __all__ = [
     "OutboxMessage",
     "QueryMessage",
     "RecommendationScore",
+    "RecoveryCode",
     "ReviewQuery",
     "RoleAssignment",
     "ScorecardSnapshot",

@@ -85,3 +85,38 @@ class AssignmentForm(BaseForm):
         _l("Institution"), coerce=int, default=0, description=_l("For advisers and donors.")
     )
     country_id = SelectField(_l("Country"), coerce=int, default=0, description=_l("For donors."))
+
+
+class CodeForm(BaseForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"},
+        description=_l("The six digits your app shows now, or one of your recovery codes."),
+    )
+
+
+class ConfirmCodeForm(BaseForm):
+    """The first code from the app, which turns two-step sign-in on."""
+
+    code = StringField(
+        _l("Code from your app"),
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class ProofForm(BaseForm):
+    """Turning two-step sign-in off or renewing recovery codes: the password or a code."""
+
+    proof = PasswordField(
+        _l("Current password or a code"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class StartForm(BaseForm):
+    """Begin setting up two-step sign-in (a button only)."""

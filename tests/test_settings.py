@@ -208,6 +208,24 @@ def _login_address_limits(read: Callable[..., ModuleType], tmp_path: Path) -> No
     assert _addresses_until_refused(app) == [200, 200, 429]
 
 
+@check("TOTP_REQUIRED_ROLES")
+def _totp_required_roles(read: Callable[..., ModuleType], tmp_path: Path) -> None:
+    cfg = read(TOTP_REQUIRED_ROLES="admin, adviser")
+    assert cfg.Config.TOTP_REQUIRED_ROLES == ("admin", "adviser")
+    app = _app(cfg, tmp_path, WTF_CSRF_ENABLED=False)
+    from audit.accounts.models import Role
+    from audit.accounts.services import assign_role, create_user
+    from audit.extensions import db
+
+    with app.app_context(), unit_of_work():
+        db.create_all()
+        user = create_user(None, email="a@example.org", name="A", password="a long password")
+        assign_role(None, user, Role.ADMIN)
+    client = app.test_client()
+    client.post("/login", data={"email": "a@example.org", "password": "a long password"})
+    assert client.get("/").headers["Location"] == "/account/two-step"  # enrol first
+
+
 @check("TRUSTED_PROXIES")
 def _trusted_proxies(read: Callable[..., ModuleType], tmp_path: Path) -> None:
     app = _app(read(TRUSTED_PROXIES="1"), tmp_path)

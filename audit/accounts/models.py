@@ -42,10 +42,25 @@ class User(UserMixin, Base):
     login_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_login_token)
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
+    #: Two-step sign-in (audit/accounts/two_step.py): the TOTP secret (base32; set when
+    #: enrolment begins), when it was confirmed (None: not on yet) and the last time step a
+    #: code was accepted for, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[dt.datetime | None]
+    totp_last_counter: Mapped[int | None]
 
     assignments: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="RoleAssignment.id"
     )
+
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id"
+    )
+
+    @property
+    def has_two_step(self) -> bool:
+        """True when signing in asks for a one-time code after the password."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     def get_id(self) -> str:
         """Flask-Login identity kept in the session cookie."""
@@ -69,6 +84,20 @@ class User(UserMixin, Base):
     def has_role(self, role: Role) -> bool:
         """True when the user holds the role anywhere."""
         return role in self.roles
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code of a user's two-step sign-in, kept as an argon2 hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[dt.datetime | None]
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
 
 
 class RoleAssignment(Base):

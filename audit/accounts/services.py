@@ -119,6 +119,13 @@ def change_password(user: User, current: str, new_password: str) -> None:
     record(user, "accounts.user.password_changed", "user", user.id)
 
 
+def sign_out(user: User) -> None:
+    """End every session of the account: a cookie copied before signing out stops working
+    (the session id is rotated, as on a password change, so other devices are signed out too)."""
+    user.login_token = new_login_token()
+    db.session.flush()
+
+
 def set_locale(user: User, locale: str | None) -> None:
     """Remember the language the user chose."""
     if locale is not None and locale not in current_app.config["LANGUAGES"]:

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from audit.access.roles import admin_required
 from audit.accounts import services
+from audit.accounts import two_step_session as two_step
 from audit.accounts.labels import ROLE_LABELS
 from audit.accounts.models import Role, RoleAssignment, User
 from audit.extensions import db, limiter
@@ -67,23 +68,33 @@ def login() -> str | Response:
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             form.password.errors = [_("The e-mail address or password is not correct.")]
+        elif user.has_two_step:
+            # Not signed in yet: the code step (audit/accounts/two_step_views.py) finishes it.
+            two_step.start_pending(user)
+            return redirect(url_for("two_step.code", next=request.args.get("next")))
         else:
-            # A language picked on the sign-in page is the user's choice: it outlives the
-            # session reset (which stops session fixation) and is remembered on the account.
-            chosen = session.get("locale")
-            session.clear()
-            login_user(user)
-            if chosen in current_app.config["LANGUAGES"] and chosen != user.locale:
-                services.set_locale(user, chosen)
+            finish_login(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
+
+
+def finish_login(user: User) -> None:
+    """Sign the user in on a fresh session (no session fixation). A language picked on the
+    sign-in page is the user's choice: it outlives the reset and is remembered on the account."""
+    chosen = session.get("locale")
+    session.clear()
+    login_user(user)
+    if chosen in current_app.config["LANGUAGES"] and chosen != user.locale:
+        services.set_locale(user, chosen)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
     """Sign out (a POST, so another site cannot sign people out)."""
-    locale = current_user.locale
+    user = current_user._get_current_object()
+    locale = user.locale
+    services.sign_out(user)  # a copied cookie stops working (every session of the account ends)
     logout_user()
     session.clear()
     session["locale"] = locale  # the sign-in page stays in the user's language

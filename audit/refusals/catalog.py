@@ -122,6 +122,13 @@ MESSAGES: dict[str, LazyString] = {
     "wrong_current_password": _l("The current password is not correct."),
     "same_password": _l("Choose a password different from the current one."),
     "unknown_language": _l("That language is not available."),
+    # two-step sign-in
+    "two_step_on": _l("Two-step sign-in is already on for your account."),
+    "two_step_off": _l("Two-step sign-in is not on for your account."),
+    "two_step_not_begun": _l("Start the set-up first: scan the QR code, then enter a code."),
+    "two_step_required": _l("Your role requires two-step sign-in: it cannot be turned off."),
+    "wrong_code": _l("That code is not correct or has already been used. Enter the current code."),
+    "wrong_password_or_code": _l("Enter your current password or a code from your app."),
     # roles
     "commander_needs_unit": _l("A commander needs a unit."),
     "adviser_needs_scope": _l("A gender adviser needs either a unit or an institution."),

@@ -23,6 +23,7 @@ from typing import Any
 
 from audit.transactions import unit_of_work
 from tests.browser.seed_adviser import seed_adviser
+from tests.browser.seed_auth import seed_auth
 from tests.browser.seed_coverage import seed_coverage
 from tests.browser.seed_evidence import seed_evidence
 from tests.browser.seed_formjs import seed_formjs
@@ -81,6 +82,7 @@ def seed(framework: str, password: str) -> dict[str, object]:
             **seed_evidence(version.id, country.id, admin, user),
             **seed_formjs(country.id, admin, user),
             **seed_adviser(version.id, country.id, admin, user),
+            **seed_auth(user),
         }
 
 

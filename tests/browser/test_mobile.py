@@ -115,6 +115,7 @@ def _pages(server: Server, role: str) -> tuple[str, list[tuple[str, Where]]]:
                 ("portfolio", "/portfolio/"),
                 ("donor", "/portfolio/donor"),
                 ("password", "/account/password"),
+                ("two-step", "/account/two-step"),
             ],
         ),
         "commander": (
@@ -143,6 +144,7 @@ def _pages(server: Server, role: str) -> tuple[str, list[tuple[str, Where]]]:
                 ("history", f"/audits/{review}/history"),
                 ("units", "/units"),
                 ("unit", link(r"/units/\d+")),
+                ("two-step", "/account/two-step"),
             ],
         ),
         "donor": (
