@@ -2,7 +2,7 @@
 each account, and a table of single-use recovery codes (argon2 hashes)
 
 Revision ID: a7d2e4f1c350
-Revises: 8c4f2a6d1e93
+Revises: a41d7e0b9c52
 Create Date: 2026-12-07 13:00:00
 
 """
@@ -14,7 +14,7 @@ import audit.db
 
 # revision identifiers, used by Alembic.
 revision = 'a7d2e4f1c350'
-down_revision = '8c4f2a6d1e93'
+down_revision = 'a41d7e0b9c52'
 branch_labels = None
 depends_on = None
 
