@@ -63,7 +63,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
-        return _render(error.code or 500)
+        # Only descriptions written for the person are shown (audit.refusals.web.invalid_form).
+        detail = error.description if getattr(error, "for_person", False) else None
+        return _render(error.code or 500, detail)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[str, int]:

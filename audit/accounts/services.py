@@ -46,8 +46,12 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
     return user
+
+
+def signed_in(user: User) -> None:
+    """Note the sign-in: once every step (the password, and the code when there is one) passed."""
+    user.last_login_at = utcnow()
 
 
 def check_password_strength(password: str, field: str = "password") -> None:

@@ -84,6 +84,7 @@ def finish_login(user: User) -> None:
     chosen = session.get("locale")
     session.clear()
     login_user(user)
+    services.signed_in(user)
     if chosen in current_app.config["LANGUAGES"] and chosen != user.locale:
         services.set_locale(user, chosen)
 

@@ -190,8 +190,9 @@ def evidence_delete(evidence_id: int) -> Response:
     evidence, _path = services.evidence_for(current_user, evidence_id)
     audit = services.audit_for(current_user, evidence.audit_id)
     _commander_only(audit)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        refusals.invalid_form(form)
     code = request.form.get("code") or None
     codes = [link.indicator.code for link in evidence.links]
     try:

@@ -283,7 +283,7 @@ def return_(audit_id: int) -> Response:
     """The adviser returns the audit with its open queries."""
     form = ReasonForm()
     if not form.validate_on_submit():
-        abort(400)
+        refusals.invalid_form(form)
     return _act(
         audit_id,
         lambda a: services.return_audit(current_user, a, form.reason.data or ""),
@@ -297,7 +297,7 @@ def validate(audit_id: int) -> Response:
     """The adviser validates once they have ticked that it locks the audit."""
     form = ValidateForm()
     if not form.validate_on_submit():
-        abort(400)
+        refusals.invalid_form(form)
     return _act(
         audit_id,
         lambda a: services.validate(current_user, a, confirmed=bool(form.confirm.data)),
@@ -311,7 +311,7 @@ def reopen(audit_id: int) -> Response:
     """An administrator reopens a validated audit with a reason."""
     form = ReasonForm()
     if not form.validate_on_submit():
-        abort(400)
+        refusals.invalid_form(form)
     return _act(
         audit_id,
         lambda a: services.reopen(current_user, a, form.reason.data or ""),
@@ -325,7 +325,7 @@ def override(audit_id: int, code: str) -> Response:
     """The adviser overrides an answer's rating with a reason."""
     form = OverrideForm()
     if not form.validate_on_submit():
-        abort(400)
+        refusals.invalid_form(form)
     return _act(
         audit_id,
         lambda a: services.override(
@@ -341,7 +341,7 @@ def query_open(audit_id: int, code: str) -> Response:
     """The adviser raises a query on an answer."""
     form = QueryForm()
     if not form.validate_on_submit():
-        abort(400)
+        refusals.invalid_form(form)
     return _act(
         audit_id,
         lambda a: services.open_query(current_user, a, code, form.body.data or ""),
@@ -355,7 +355,7 @@ def query_reply(query_id: int) -> Response:
     """A reply in a query thread."""
     form = QueryForm()
     if not form.validate_on_submit():
-        abort(400)
+        refusals.invalid_form(form)
     try:
         query = services.reply(current_user, query_id, form.body.data or "")
     except Refused as error:

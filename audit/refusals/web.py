@@ -7,11 +7,12 @@ changed before it refused is undone before anything is shown.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, request
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
 from audit.extensions import db
@@ -30,6 +31,25 @@ def on_form(error: Refused, form: FlaskForm) -> None:
         flash(error.message, "error")
         return
     field.errors = [*field.errors, error.message]
+
+
+class InvalidForm(BadRequest):
+    """A 400 whose description is meant for the person: what was wrong with the form."""
+
+    for_person = True
+
+
+def invalid_form(form: FlaskForm) -> NoReturn:
+    """Refuse a small form posted from a page that has no place to show field errors (a
+    button's form): a 400 page that says which field was refused and why, nothing changed."""
+    _undo()
+    problems = [
+        f"{field.label.text}: {error}" if field.label.text else str(error)
+        for field in form
+        for error in field.errors
+        if isinstance(error, str)
+    ]
+    raise InvalidForm(description=" ".join(problems) or None)
 
 
 def undone(error: Refused) -> Refused:

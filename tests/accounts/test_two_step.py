@@ -103,11 +103,18 @@ def test_sign_in_asks_for_the_code_after_the_password(app, client, make_user):
     location = _login(client, email, next="/audits/")
     assert "/login/code" in location
     assert not _signed_in(client)  # a correct password alone is not signed in
+    assert _last_sign_in(app, email) is None  # nor is it noted as a sign-in
     assert "authenticator app" in client.get(location).data.decode()
     response = client.post(location, data={"code": _now(secret)})
     assert response.status_code == 302
     assert response.headers["Location"] == "/audits/"
     assert _signed_in(client)
+    assert _last_sign_in(app, email) is not None
+
+
+def _last_sign_in(app: Flask, email: str) -> object:
+    with app.app_context(), unit_of_work():
+        return db.session.scalar(select(User.last_login_at).where(User.email == email))
 
 
 def test_a_wrong_code_does_not_sign_in(app, client, make_user):

@@ -172,3 +172,32 @@ def test_an_autosave_after_the_submission_is_refused_and_stores_nothing(
     assert response.status_code == 409
     assert w.answer("AA5").value == 4
     assert w.revision("AA5") == revision
+
+
+def test_an_answer_racing_the_closure_of_its_cycle_waits_and_is_refused(
+    small_world: World,
+) -> None:
+    """Closing a cycle holds every audit in it: an autosave sent meanwhile waits for the
+    closure, then reads the closed cycle and stores nothing."""
+    from audit.audits import services
+    from audit.audits.models import AuditCycle
+    from audit.transactions import intent
+
+    w = small_world
+    fill_small(w, evidence=False)
+    revision = w.revision("AA5")
+    client = _signed_in(w, "commander")
+    answered: list[TestResponse] = []
+    data = {"AA5": "9", "AA5__rev": str(revision)}
+    autosave = threading.Thread(
+        target=lambda: answered.append(client.post(f"/audits/{w.audit}/answers/AA5", data=data))
+    )
+    with w.app.app_context(), intent(writing=True), unit_of_work():
+        services.close_cycle(w.user("admin"), db.session.get(AuditCycle, w.cycle_id))
+        autosave.start()
+        autosave.join(timeout=1.5)
+        assert autosave.is_alive(), "the autosave waits while the closure holds the audits"
+    autosave.join(timeout=30)
+    assert answered[0].status_code == 409
+    assert "cycle is closed" in answered[0].get_data(as_text=True)
+    assert w.answer("AA5").value == 4

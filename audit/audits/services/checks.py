@@ -7,7 +7,7 @@ from werkzeug.exceptions import NotFound
 
 from audit.accounts.models import User
 from audit.audits import values
-from audit.audits.models import Audit, CycleStatus
+from audit.audits.models import Audit, AuditCycle, CycleStatus
 from audit.audits.services.reading import AuditData, actors_for
 from audit.audits.workflow import EDITABLE, Actor
 from audit.extensions import db
@@ -33,13 +33,28 @@ def lock(audit: Audit) -> Audit:
     ``SELECT … FOR UPDATE``; SQLite has no row locks, and there the request's transaction
     began with ``BEGIN IMMEDIATE`` (audit.transactions), which serializes writers as a whole.
     """
-    # The row must be fetched: the ORM refreshes the object from it (populate_existing).
-    return db.session.scalars(
+    # The rows must be fetched: the ORM refreshes the objects from them (populate_existing).
+    # The cycle is re-read too: closing it takes every audit's lock (cycles.close_cycle).
+    locked = db.session.scalars(
         select(Audit)
         .where(Audit.id == audit.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+    db.session.scalars(
+        select(AuditCycle)
+        .where(AuditCycle.id == locked.cycle_id)
+        .execution_options(populate_existing=True)
+    ).one()
+    return locked
+
+
+def lock_cycle(cycle: AuditCycle) -> None:
+    """Hold every audit of the cycle (in id order, so two such holds cannot deadlock): an
+    answer racing the cycle's closure lands before it or is refused after it."""
+    db.session.execute(
+        select(Audit.id).where(Audit.cycle_id == cycle.id).order_by(Audit.id).with_for_update()
+    ).all()
 
 
 def require_editable(user: User, audit: Audit) -> None:

@@ -22,7 +22,7 @@ from audit.audits.models import (
     ReviewQuery,
 )
 from audit.audits.services import log
-from audit.audits.services.checks import lock
+from audit.audits.services.checks import lock, lock_cycle
 from audit.extensions import db
 from audit.frameworks.models import FrameworkVersion
 from audit.orgs.models import Unit
@@ -152,6 +152,7 @@ def close_cycle(actor: User, cycle: AuditCycle) -> None:
     """Close a cycle: its audits accept no more edits."""
     if not actor.has_role(Role.ADMIN):
         raise Refused("not_allowed")
+    lock_cycle(cycle)
     cycle.status = CycleStatus.CLOSED
 
 

@@ -241,6 +241,7 @@ def reply(user: User, query_id: int, body: str) -> ReviewQuery:
     if query is None:
         raise NotFound
     audit = lock(audit_for(user, query.audit_id))
+    db.session.refresh(query)  # as it stands now that its audit is held
     actors = actors_for(user, audit.unit)
     if not actors & {Actor.COMMANDER, Actor.ADVISER}:
         raise Refused("not_allowed")
