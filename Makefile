@@ -4,7 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 FLASK  := $(PY) -m flask --app audit
-# `make test` runs the suite on every CPU (pytest-xdist); TEST_WORKERS=0 runs it serially.
+# `make test` runs the suite on every CPU (pytest-xdist), then the browser tests on their own
+# (a live server and Chromium do not share a small machine well); TEST_WORKERS=0 is serial.
 TEST_WORKERS ?= auto
 
 .PHONY: run test install browser assets lint worker translations clean
@@ -46,7 +47,10 @@ run: install
 
 test: install
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	@status=0; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --ignore=tests/browser || status=1; \
+	$(PY) -m pytest -n 0 tests/browser || status=1; \
+	exit $$status
 
 lint: install
 	$(PY) -m ruff check .
