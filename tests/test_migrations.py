@@ -58,11 +58,10 @@ def _log_triggers() -> set[str]:
     )
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_on_postgresql_the_migration_makes_the_logs_append_only(database_url, tmp_path):
     """The same trigger as `create_all` installs (tests/audits/test_append_only.py shows what it
-    refuses); downgrading the migration removes it, and its function."""
-    if database_url.startswith("sqlite"):
-        pytest.skip("the append-only trigger is PostgreSQL's")
+    refuses); downgrading the migration removes it, and its function. PostgreSQL only."""
     app = make_app(_fresh_url(database_url, tmp_path), tmp_path / "instance")
     with app.app_context(), unit_of_work():
         upgrade()
