@@ -16,6 +16,7 @@ from audit.exports.models import Export
 from audit.frameworks.models import FrameworkIndicator, FrameworkVersion, IndicatorLink
 from audit.orgs.models import Country, Institution, Unit
 from audit.outbox.models import OutboxMessage
+from audit.scoring.latest_scores import LatestScore
 from audit.scoring.models import DomainScore, RecommendationScore, ScorecardSnapshot, SexCount
 from audit.system.models import WorkerHeartbeat
 
@@ -34,6 +35,7 @@ __all__ = [
     "FrameworkVersion",
     "IndicatorLink",
     "Institution",
+    "LatestScore",
     "OutboxMessage",
     "QueryMessage",
     "RecommendationScore",

@@ -82,8 +82,13 @@ def check(user: User, kind: ExportKind, params: dict[str, Any]) -> None:
             raise NotAllowed
         if db.session.get(AuditCycle, params.get("cycle_id") or 0) is None:
             raise NotAllowed
-        wanted = set(params.get("unit_ids") or [])
-        if wanted - set(db.session.scalars(visible_unit_ids(user))):
+        # A finished workbook holds the units the requester saw when it was written: it is
+        # offered only while they still see exactly those (older jobs kept the ids themselves).
+        wanted = params.get("unit_ids")
+        if wanted is not None and set(wanted) - set(db.session.scalars(visible_unit_ids(user))):
+            raise NotAllowed
+        digest = params.get("scope_digest")
+        if digest is not None and digest != scope_digest(user):
             raise NotAllowed
     elif kind is ExportKind.DONOR_SUMMARY:
         if not (user.has_role(Role.DONOR) or user.has_role(Role.ADMIN)):
@@ -105,11 +110,19 @@ def check(user: User, kind: ExportKind, params: dict[str, Any]) -> None:
         raise NotAllowed
 
 
+def scope_digest(user: User) -> str:
+    """A fingerprint (SHA-256) of the units the user sees, read as a stream in id order: a
+    full-data job keeps it instead of the ids themselves, whose number has no bound."""
+    digest = hashlib.sha256()
+    ids = visible_unit_ids(user).order_by(None)
+    stmt = select(ids.subquery().c.id).order_by("id")
+    for unit_id in db.session.scalars(stmt, execution_options={"yield_per": 10_000}):
+        digest.update(b"%d," % unit_id)
+    return digest.hexdigest()
+
+
 def request_export(user: User, kind: ExportKind, params: dict[str, Any], locale: str) -> Export:
     """Record an export and its outbox message; the worker is asked once this commits."""
-    if kind is ExportKind.FULL_DATA:
-        # The units fixed now: the workbook holds what the adviser could see when asking.
-        params = {**params, "unit_ids": sorted(db.session.scalars(visible_unit_ids(user)))}
     check(user, kind, params)
     export = Export(kind=kind, params=params, locale=locale, requested_by_id=user.id)
     db.session.add(export)
@@ -183,7 +196,7 @@ def run(message_id: int) -> Export | None:
     try:
         with lease.kept(export_id, attempt, message_id):
             progress = _progress_reporter(export_id, attempt, message_id)
-            filename = _build(export_id, work / final_name, progress)
+            filename, extra = _build(export_id, work / final_name, progress)
             os.replace(work / final_name, folder() / final_name)
     except Exception as error:
         db.session.rollback()
@@ -195,21 +208,27 @@ def run(message_id: int) -> Export | None:
         raise
     finally:
         workspace.discard(work)
-    return _finish(export_id, attempt, message_id, final_name, filename)
+    return _finish(export_id, attempt, message_id, final_name, filename, extra)
 
 
-def _build(export_id: int, partial: Path, progress: Callable[[float], None]) -> str:
-    """Write the workbook to its temporary name (flushed to disk); give its download name."""
+def _build(
+    export_id: int, partial: Path, progress: Callable[[float], None]
+) -> tuple[str, dict[str, Any]]:
+    """Write the workbook to its temporary name (flushed to disk); give its download name and
+    what the job's parameters gain (a full data's scope fingerprint, taken before writing)."""
     export = _fresh(export_id)
     requester = db.session.get(User, export.requested_by_id) if export else None
     if export is None or requester is None:
         raise NotAllowed
     check(requester, export.kind, export.params)  # still allowed when it runs
+    extra = {}
+    if export.kind is ExportKind.FULL_DATA:
+        extra["scope_digest"] = scope_digest(requester)
     with force_locale(export.locale):
         filename = _write(export, requester, partial, progress)
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
-    return filename
+    return filename, extra
 
 
 def _record_failure(
@@ -241,7 +260,12 @@ def _record_failure(
 
 
 def _finish(
-    export_id: int, attempt: int, message_id: int, final_name: str, filename: str
+    export_id: int,
+    attempt: int,
+    message_id: int,
+    final_name: str,
+    filename: str,
+    extra: dict[str, Any],
 ) -> Export | None:
     """Record the finished file (committed with the task), unless a later attempt has taken
     the job over meanwhile: then this file goes and the job is left to that attempt."""
@@ -255,6 +279,7 @@ def _finish(
         stored.unlink(missing_ok=True)
         return None
     export.status = ExportStatus.DONE
+    export.params = {**export.params, **extra}
     export.progress = 100
     export.path = final_name
     export.filename = filename
@@ -300,7 +325,7 @@ def _write(export: Export, requester: User, target: Path, progress: Callable[[fl
     if cycle is None:
         raise NotAllowed
     if export.kind is ExportKind.FULL_DATA:
-        content.write_full_data(target, cycle, export.params["unit_ids"], progress)
+        content.write_full_data(target, cycle, visible_unit_ids(requester), progress)
         return content.filename(_("answers"), cycle.name)
     scope, scope_id = export.params["scope"], export.params["scope_id"]
     name = content.write_donor_summary(target, requester, cycle, scope, scope_id, progress)

@@ -13,7 +13,7 @@ from audit.audits.models import Audit, AuditCycle, AuditState
 from audit.extensions import db
 from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
-from audit.scoring import engine
+from audit.scoring import engine, latest_scores
 from audit.scoring.models import (
     DomainScore,
     RecommendationScore,
@@ -65,7 +65,7 @@ def build_scorecard(message_id: int) -> ScorecardSnapshot | None:
     if existing is not None or message.done_at is not None or audit is None:
         outbox.complete(message_id)  # done already, or the audit was deleted meanwhile
         return existing
-    snapshot = _snapshot(audit, Trigger(message.payload["trigger"]), message_id)
+    snapshot, card = _snapshot(audit, Trigger(message.payload["trigger"]), message_id)
     db.session.add(snapshot)
     outbox.complete(message_id)
     try:
@@ -75,10 +75,13 @@ def build_scorecard(message_id: int) -> ScorecardSnapshot | None:
         return db.session.scalar(
             select(ScorecardSnapshot).where(ScorecardSnapshot.outbox_id == message_id)
         )
+    latest_scores.replace(audit.id, snapshot.id, card)
     return snapshot
 
 
-def _snapshot(audit: Audit, trigger: Trigger, message_id: int) -> ScorecardSnapshot:
+def _snapshot(
+    audit: Audit, trigger: Trigger, message_id: int
+) -> tuple[ScorecardSnapshot, engine.Scorecard]:
     """The scorecard of the audit's current answers, as the rows it is stored in."""
     data = audits.load_data(audit)
     card = compute(audit, data)
@@ -101,7 +104,7 @@ def _snapshot(audit: Audit, trigger: Trigger, message_id: int) -> ScorecardSnaps
         for code, agg in card.recommendations.items()
     ]
     snapshot.sex_counts = _sex_counts(data, card)
-    return snapshot
+    return snapshot, card
 
 
 def _sex_counts(data: audits.AuditData, card: engine.Scorecard) -> list[SexCount]:

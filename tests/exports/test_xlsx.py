@@ -530,3 +530,42 @@ def test_full_data_empty(tmp_path: Path) -> None:
     assert write_full_data(str(path), [], {}, False) == 0
     ws = read(path)["Answers"]
     assert ws.max_row == 1
+
+
+def test_a_split_answers_sheet_is_explained_in_the_read_me(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audit.exports.xlsx import full_data
+
+    monkeypatch.setattr(full_data, "MAX_ROWS", 3)
+    path = tmp_path / "split.xlsx"
+    readme = [("Title", "Framework"), ("Step 1", "Read the rows.")]
+    write_full_data(
+        str(path),
+        answers(list(range(5))),
+        {},
+        False,
+        readme=readme,
+        split_note=lambda sheets: ("Several sheets", f"The answers go on over {sheets} sheets."),
+    )
+    wb = read(path)
+    assert wb.sheetnames == ["Read me", "Answers", "Answers (2)", "Answers (3)"]
+    lines = [(row[0], row[1]) for row in wb["Read me"].iter_rows(min_row=4, values_only=True)]
+    assert lines == [
+        ("Step 1", "Read the rows."),
+        ("Several sheets", "The answers go on over 3 sheets."),
+    ]
+
+
+def test_an_unsplit_answers_sheet_says_nothing_of_splitting(tmp_path: Path) -> None:
+    path = tmp_path / "whole.xlsx"
+    write_full_data(
+        str(path),
+        answers(["a", "b"]),
+        {},
+        False,
+        readme=[("Title", "Framework"), ("Step 1", "Read the rows.")],
+        split_note=lambda sheets: ("Several sheets", "never"),
+    )
+    cells = [c for row in read(path)["Read me"].iter_rows(values_only=True) for c in row]
+    assert "Several sheets" not in cells

@@ -11,29 +11,26 @@ answer that a skip rule hides is marked as such instead of passing for an ordina
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
 
-from audit.accounts.models import User
-from audit.audits.models import Answer, Audit, AuditCycle, AuditLogEntry, Evidence, EvidenceLink
+from audit.audits.models import AuditCycle
 from audit.exports import xlsx
+from audit.exports.content import full_data_streams as streams
 from audit.exports.content.common import Progress, labels, rtl, typed_value, version_label
 from audit.exports.content.readme import recompute_steps
-from audit.extensions import db
 from audit.frameworks import services as frameworks
 from audit.frameworks import spec
 from audit.frameworks.labels import EVIDENCE_LABELS
-from audit.frameworks.models import FrameworkIndicator
 from audit.i18n import pick
-from audit.orgs.models import Country, Institution, Unit
-from audit.orgs.names import localized_name_sql
 from audit.scoring import engine, formatting
-from audit.scoring.models import ScorecardSnapshot
+from audit.scoring.latest_scores import Kind
 
 
 @dataclass(frozen=True)
@@ -64,32 +61,48 @@ class _Stored:
     override_reason: str | None
 
 
+class _Texts:
+    """Everything a row repeats, translated once per export instead of once per row."""
+
+    def __init__(self, fw: spec.Framework) -> None:
+        self.labels = {ind.code: pick(ind.text) for ind in fw.indicators}
+        self.evidence = {
+            ind.code: str(EVIDENCE_LABELS.get(ind.evidence, ind.evidence)) for ind in fw.indicators
+        }
+        self.status = {key: str(text) for key, text in _STATUS.items()}
+        self.columns = {key: str(text) for key, text in _SEX_COLUMNS.items()}
+        self.rows = {
+            ind.code: {row.code: pick(row.label) or row.code for row in ind.rows}
+            for ind in fw.indicators
+            if ind.type == "sex_table"
+        }
+        self.deleted = _("a deleted account")
+        self._bands: dict[str, str] = {}
+
+    def band(self, level: str | None) -> str:
+        if not level:
+            return ""
+        if level not in self._bands:
+            self._bands[level] = formatting.band_label(level)
+        return self._bands[level]
+
+
 def full_data_rows(
-    cycle: AuditCycle, unit_ids: Sequence[int], progress: Progress
+    cycle: AuditCycle, units: Select[Any], progress: Progress
 ) -> Iterator[xlsx.AnswerRow]:
-    """Every question of the cycle's audits in these units, audit by audit (flat memory: rows
-    are read as tuples, never as ORM objects). A sex-disaggregated table gives one row per
+    """Every question of the cycle's audits in these units (a SELECT of unit ids), audit by
+    audit: five streamed queries walked side by side, so the number of queries and the memory
+    stay the same however many audits there are. A sex-disaggregated table gives one row per
     category and column, so its counts stay numbers."""
     fw = frameworks.framework_of(cycle.framework_version)
-    audits = db.session.execute(
-        select(
-            Audit.id,
-            localized_name_sql(Unit),
-            localized_name_sql(Institution),
-            localized_name_sql(Country),
-            Institution.kind,
-            Unit.unit_type,
-            Audit.submitted_at,
-        )
-        .join(Unit, Audit.unit_id == Unit.id)
-        .join(Institution, Unit.institution_id == Institution.id)
-        .join(Country, Institution.country_id == Country.id)
-        .where(Audit.cycle_id == cycle.id, Audit.unit_id.in_(list(unit_ids)))
-        .order_by(Country.name, Institution.name, Unit.name, Audit.id)
-    ).all()
-    total = max(len(audits), 1)
+    texts = _Texts(fw)
+    total = max(streams.count_audits(cycle, units), 1)
+    answers = streams.Lockstep(streams.answers(cycle, units))
+    evidence = streams.Lockstep(streams.evidence_counts(cycle, units))
+    authors = streams.Lockstep(streams.override_authors(cycle, units))
+    scores = streams.Lockstep(streams.scores(cycle, units, (Kind.QUESTION,)))
     for done, (audit_id, unit, institution, country, kind, unit_type, submitted) in enumerate(
-        audits
+        streams.audits(cycle, units)
     ):
         base = _AuditBase(
             audit_id,
@@ -102,16 +115,32 @@ def full_data_rows(
             # The date the scoring measures date answers from (audit.scoring.services.compute).
             submitted.date() if submitted else cycle.closes_on,
         )
-        yield from _audit_rows(base, fw)
+        stored = {code: _Stored(*rest) for _id, code, *rest in answers.take(audit_id)}
+        facts = _AuditFacts(
+            stored,
+            {code: int(n) for _id, code, n in evidence.take(audit_id)},
+            {code: name or texts.deleted for _id, code, name in authors.take(audit_id)},
+            {code: score for _id, _kind, code, score, *_rest in scores.take(audit_id)},
+        )
+        yield from _audit_rows(base, fw, facts, texts)
         progress((done + 1) / total)
 
 
-def _audit_rows(base: _AuditBase, fw: spec.Framework) -> Iterator[xlsx.AnswerRow]:
+@dataclass(frozen=True)
+class _AuditFacts:
+    """What the database holds for one audit, by question code."""
+
+    stored: dict[str, _Stored]
+    evidence: dict[str, int]
+    who: dict[str, str]
+    scores: dict[str, float | None]
+
+
+def _audit_rows(
+    base: _AuditBase, fw: spec.Framework, audit: _AuditFacts, texts: _Texts
+) -> Iterator[xlsx.AnswerRow]:
     """The rows of one audit: every question that applies to the unit or has a stored answer."""
-    stored = _stored_answers(base.audit_id)
-    evidence = _evidence_counts(base.audit_id)
-    who = _override_authors(base.audit_id)
-    scores = _snapshot_scores(base.audit_id)
+    stored, evidence = audit.stored, audit.evidence
     card = engine.score_audit(
         fw,
         {
@@ -132,8 +161,8 @@ def _audit_rows(base: _AuditBase, fw: spec.Framework) -> Iterator[xlsx.AnswerRow
         result = card.indicators[ind.code]
         if answer is None and result.exclusion == engine.NOT_FOR_UNIT:
             continue
-        facts = _Facts(ind, answer, result, evidence.get(ind.code, 0), who.get(ind.code))
-        yield from _question_rows(base, facts, scores.get(ind.code))
+        facts = _Facts(ind, answer, result, evidence.get(ind.code, 0), audit.who.get(ind.code))
+        yield from _question_rows(base, facts, audit.scores.get(ind.code), texts)
 
 
 @dataclass(frozen=True)
@@ -148,7 +177,7 @@ class _Facts:
 
 
 def _question_rows(
-    base: _AuditBase, facts: _Facts, score: float | None
+    base: _AuditBase, facts: _Facts, score: float | None, texts: _Texts
 ) -> Iterator[xlsx.AnswerRow]:
     """One row per question (one per category and column for a sex-disaggregated table)."""
     ind, answer, result = facts.ind, facts.answer, facts.result
@@ -159,22 +188,22 @@ def _question_rows(
         "service": base.service,
         "unit_type": base.unit_type,
         "reference_date": base.reference_date,
-        "status": _status(result, answer),
+        "status": texts.status[_status(result, answer)],
         "counts": result.applicable and result.scored,
         "raw_score": result.raw_score,
         "weight": ind.weight,
-        "evidence_rule": str(EVIDENCE_LABELS.get(ind.evidence, ind.evidence)),
+        "evidence_rule": texts.evidence[ind.code],
         "evidence_count": facts.evidence,
         "capped": result.capped,
-        "override_level": formatting.band_label(answer.override_level) if overridden else "",
+        "override_level": texts.band(answer.override_level) if overridden else "",
         "override_reason": answer.override_reason if overridden else None,
         "override_by": facts.override_by if overridden else None,
     }
-    label = pick(ind.text)
+    label = texts.labels[ind.code]
     na = answer is not None and answer.not_applicable
     note = answer.na_reason if answer is not None else None
     if ind.type == "sex_table" and isinstance(raw, dict):
-        for key, title, number in _sex_table_cells(ind, raw):
+        for key, title, number in _sex_table_cells(ind, raw, texts):
             yield xlsx.AnswerRow(
                 *base.cells(),
                 f"{ind.code}.{key}",
@@ -216,86 +245,40 @@ def codes(value: object) -> xlsx.Value:
     return str(value)
 
 
+#: The "status" column's texts, by the key `_status` gives.
+_STATUS = {
+    "skipped_stored": _l("skipped — stored value not counted"),
+    "skipped": _l("skipped by rule"),
+    "not_for_unit": _l("not for this unit — stored value not counted"),
+    "not_applicable": _l("marked not applicable"),
+    "answered": _l("answered"),
+    "not_answered": _l("not answered"),
+}
+
+#: A sex-disaggregated table's columns and their headings.
+_SEX_COLUMNS = {"women": _l("Women"), "men": _l("Men"), "not_recorded": _l("Not recorded")}
+
+
 def _status(result: engine.IndicatorResult, answer: _Stored | None) -> str:
-    """Whether the question counts, and if not why; a stored answer the skip rule hides says
-    that its value is not counted."""
+    """Whether the question counts, and if not why (a key of `_STATUS`); a stored answer the
+    skip rule hides says that its value is not counted."""
     has_value = answer is not None and answer.value is not None
     if result.exclusion == engine.SKIPPED:
-        if has_value:
-            return _("skipped — stored value not counted")
-        return _("skipped by rule")
+        return "skipped_stored" if has_value else "skipped"
     if result.exclusion == engine.NOT_FOR_UNIT:
-        return _("not for this unit — stored value not counted")
+        return "not_for_unit"
     if result.exclusion == engine.MARKED_NOT_APPLICABLE:
-        return _("marked not applicable")
-    if result.answered:
-        return _("answered")
-    return _("not answered")
-
-
-def _stored_answers(audit_id: int) -> dict[str, _Stored]:
-    rows = db.session.execute(
-        select(
-            FrameworkIndicator.code,
-            Answer.value,
-            Answer.not_applicable,
-            Answer.na_reason,
-            Answer.override_level,
-            Answer.override_reason,
-        )
-        .join(FrameworkIndicator, Answer.indicator_id == FrameworkIndicator.id)
-        .where(Answer.audit_id == audit_id)
-    )
-    return {code: _Stored(*rest) for code, *rest in rows}
-
-
-def _evidence_counts(audit_id: int) -> dict[str, int]:
-    rows = db.session.execute(
-        select(FrameworkIndicator.code, func.count(EvidenceLink.evidence_id))
-        .join(Evidence, EvidenceLink.evidence_id == Evidence.id)
-        .join(FrameworkIndicator, EvidenceLink.indicator_id == FrameworkIndicator.id)
-        .where(Evidence.audit_id == audit_id)
-        .group_by(FrameworkIndicator.code)
-    )
-    return {code: int(n) for code, n in rows}
-
-
-def _override_authors(audit_id: int) -> dict[str, str]:
-    """Who last overrode each question's rating (from the audit's log)."""
-    rows = db.session.execute(
-        select(FrameworkIndicator.code, User.name)
-        .select_from(AuditLogEntry)
-        .join(FrameworkIndicator, AuditLogEntry.indicator_id == FrameworkIndicator.id)
-        .outerjoin(User, AuditLogEntry.actor_id == User.id)
-        .where(AuditLogEntry.audit_id == audit_id, AuditLogEntry.action == "answer.overridden")
-        .order_by(AuditLogEntry.id)
-    )
-    return {code: name or _("a deleted account") for code, name in rows}
-
-
-def _snapshot_scores(audit_id: int) -> dict[str, float | None]:
-    """Each question's score on the audit's newest scorecard."""
-    data = db.session.scalar(
-        select(ScorecardSnapshot.data)
-        .where(ScorecardSnapshot.audit_id == audit_id)
-        .order_by(ScorecardSnapshot.id.desc())
-        .limit(1)
-    )
-    return {code: item.get("score") for code, item in (data or {}).get("indicators", {}).items()}
+        return "not_applicable"
+    return "answered" if result.answered else "not_answered"
 
 
 def _sex_table_cells(
-    ind: spec.Indicator, value: Mapping[str, Any]
+    ind: spec.Indicator, value: Mapping[str, Any], texts: _Texts
 ) -> Iterator[tuple[str, str, xlsx.Value]]:
     """Each count of a sex-disaggregated answer as ("row.column", "Row — Column", count)."""
-    column_labels = {
-        "women": _("Women"),
-        "men": _("Men"),
-        "not_recorded": _("Not recorded"),
-    }
-    rows = {row.code: pick(row.label) or row.code for row in ind.rows}
+    rows = texts.rows.get(ind.code, {})
     for row_code, cells in value.items():
-        for column, column_label in column_labels.items():
+        for column, column_label in texts.columns.items():
             count = cells.get(column) if isinstance(cells, dict) else None
             try:
                 number: xlsx.Value = float(count) if count not in (None, "") else None
@@ -305,47 +288,60 @@ def _sex_table_cells(
             yield f"{row_code}.{column}", title, number
 
 
-def score_lines(cycle: AuditCycle, unit_ids: Sequence[int]) -> Iterator[xlsx.ScoreLine]:
+def score_lines(cycle: AuditCycle, units: Select[Any]) -> Iterator[xlsx.ScoreLine]:
     """Each audit's stored scores (newest scorecard): its domains, its recommendations and the
-    overall result, for checking a recomputation against."""
-    audits = db.session.execute(
-        select(Audit.id, Unit.name)
-        .join(Unit, Audit.unit_id == Unit.id)
-        .join(Institution, Unit.institution_id == Institution.id)
-        .join(Country, Institution.country_id == Country.id)
-        .where(Audit.cycle_id == cycle.id, Audit.unit_id.in_(list(unit_ids)))
-        .order_by(Country.name, Institution.name, Unit.name, Audit.id)
-    ).all()
-    levels = (_("Domain"), _("Recommendation"))
-    for audit_id, unit in audits:
-        data = db.session.scalar(
-            select(ScorecardSnapshot.data)
-            .where(ScorecardSnapshot.audit_id == audit_id)
-            .order_by(ScorecardSnapshot.id.desc())
-            .limit(1)
+    overall result, in the framework's order, for checking a recomputation against. Two
+    streamed queries, whatever the number of audits."""
+    fw = frameworks.framework_of(cycle.framework_version)
+    texts = _Texts(fw)
+    order = {
+        (kind, code): position
+        for position, (kind, code) in enumerate(
+            [(Kind.DOMAIN, domain.code) for domain in fw.domains]
+            + [(Kind.RECOMMENDATION, rec.code) for rec in fw.recommendations]
         )
-        if not data:
-            continue
-        card = engine.Scorecard.from_dict(data)
-        parts = [(levels[0], card.domains), (levels[1], card.recommendations)]
-        for level, aggregates in [*parts, (_("Overall"), {card.overall.code: card.overall})]:
-            for code, agg in aggregates.items():
-                band = formatting.band_label(agg.band) if agg.band else ""
-                yield xlsx.ScoreLine(audit_id, unit, level, code, agg.score, band, agg.coverage)
+    }
+    levels = {
+        Kind.DOMAIN: _("Domain"),
+        Kind.RECOMMENDATION: _("Recommendation"),
+        Kind.OVERALL: _("Overall"),
+    }
+    kinds = (Kind.DOMAIN, Kind.RECOMMENDATION, Kind.OVERALL)
+    scores = streams.Lockstep(streams.scores(cycle, units, kinds))
+    for audit_id, unit in streams.unit_names(cycle, units):
+        rows = scores.take(audit_id)
+        rows.sort(key=lambda row: order.get((row[1], row[2]), len(order)))
+        for _id, kind, code, score, band, coverage in rows:
+            yield xlsx.ScoreLine(
+                audit_id, unit, levels[kind], code, score, texts.band(band), coverage
+            )
 
 
-def write_full_data(
-    target: Path, cycle: AuditCycle, unit_ids: Sequence[int], progress: Progress
-) -> int:
+def write_full_data(target: Path, cycle: AuditCycle, units: Select[Any], progress: Progress) -> int:
+    """Write the full data workbook of the cycle's audits in these units (a SELECT of ids)."""
     progress(0.0)
     title = _("Full data: %(cycle)s", cycle=cycle.name)
     framework = version_label(cycle.framework_version)
     return xlsx.write_full_data(
         str(target),
-        full_data_rows(cycle, unit_ids, progress),
+        full_data_rows(cycle, units, progress),
         labels(),
         rtl(),
         tmpdir=str(target.parent),
         readme=[(title, framework), *recompute_steps(framework)],
-        scores=lambda: score_lines(cycle, unit_ids),
+        scores=lambda: score_lines(cycle, units),
+        split_note=split_note,
+    )
+
+
+def split_note(sheets: int) -> tuple[str, str]:
+    """The Read me's line when the answers passed Excel's row limit and went on more sheets."""
+    return (
+        _("More than one Answers sheet"),
+        _(
+            "Excel allows 1,048,576 rows on a sheet, so the answers continue on %(count)d "
+            'sheets: "Answers", then "Answers (2)" and so on, in the same order and with '
+            "the same columns. Read them one after the other as a single table.",
+            count=sheets,
+        ),
     )

@@ -164,6 +164,7 @@ def write_full_data(
     tmpdir: str | None = None,
     readme: Sequence[tuple[str, str]] = (),
     scores: Callable[[], Iterable[ScoreLine]] | None = None,
+    split_note: Callable[[int], tuple[str, str]] | None = None,
 ) -> int:
     """Stream one row per question (constant memory); give the number of rows written.
 
@@ -172,26 +173,29 @@ def write_full_data(
     and its lines fill a last "Scores" sheet (the stored scores a recomputation should give).
     Rows are written in order and never revisited, so `rows`
     may be a generator of any length; past Excel's 1,048,576 rows a sheet, the rows go on in a
-    further "Answers (2)" sheet. Memory stays flat, but each sheet's XML waits in a temporary
+    further "Answers (2)" sheet, and `split_note(sheets)` gives the (heading, text) line the
+    "Read me" then ends with. Memory stays flat, but each sheet's XML waits in a temporary
     file (in `tmpdir`, default the system's) until the workbook is zipped.
     """
     book = Book(target, labels, rtl, constant_memory=True, tmpdir=tmpdir)
     written = 0
     last_col = len(FULL_DATA_COLUMNS) - 1
     try:
-        if readme:
-            _readme(book, readme)
-        ws, row = _answers_sheet(book), 1
+        readme_end = _readme(book, readme) if readme else None
+        ws, row, sheets = _answers_sheet(book), 1, 1
         write = _row_writer(book, ws)
         for answer in rows:
             if row == MAX_ROWS:
                 finish_table(ws, 0, row - 1, last_col)
-                ws, row = _answers_sheet(book), 1
+                ws, row, sheets = _answers_sheet(book), 1, sheets + 1
                 write = _row_writer(book, ws)
             write(row, answer)
             row += 1
             written += 1
         finish_table(ws, 0, row - 1, last_col)
+        if sheets > 1 and readme_end is not None and split_note is not None:
+            # constant_memory keeps one open row per sheet: a later row of the Read me is fine.
+            _readme_line(book, *readme_end, *split_note(sheets))
         if scores is not None:
             _scores_sheet(book, scores())
     finally:
@@ -220,18 +224,26 @@ def _scores_sheet(book: Book, lines: Iterable[ScoreLine]) -> None:
     finish_table(ws, 0, row, len(keys) - 1)
 
 
-def _readme(book: Book, pairs: Sequence[tuple[str, str]]) -> None:
-    """The "Read me" sheet: a heading and its text per line, the first pair as the title."""
+def _readme(book: Book, pairs: Sequence[tuple[str, str]]) -> tuple[Worksheet, int]:
+    """The "Read me" sheet: a heading and its text per line, the first pair as the title;
+    give the sheet and its next free row."""
     ws = book.sheet("sheet_readme")
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, README_WIDTH)
     (title, subtitle), *rest = pairs
     write_text(ws, 0, 0, title, book.title)
     write_text(ws, 1, 0, subtitle)
-    for row, (heading, text) in enumerate(rest, start=3):
-        write_text(ws, row, 0, heading, book.bold_wrap)
-        write_text(ws, row, 1, text, book.wrap)
-        fit_row(ws, row, text, README_WIDTH)
+    row = 3
+    for heading, text in rest:
+        _readme_line(book, ws, row, heading, text)
+        row += 1
+    return ws, row
+
+
+def _readme_line(book: Book, ws: Worksheet, row: int, heading: str, text: str) -> None:
+    write_text(ws, row, 0, heading, book.bold_wrap)
+    write_text(ws, row, 1, text, book.wrap)
+    fit_row(ws, row, text, README_WIDTH)
 
 
 def _row_writer(book: Book, ws: Worksheet) -> Callable[[int, AnswerRow], None]:
