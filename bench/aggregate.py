@@ -436,17 +436,28 @@ def run(url: str, audits: int, small: int, repeat: int, rescore_runs: int) -> st
         return _run(audits, small, repeat, rescore_runs)
 
 
-def _run(audits: int, small: int, repeat: int, rescore_runs: int) -> str:
+@dataclass
+class Prepared:
+    """An empty portfolio ready to grow: the schema, the framework, one cycle, an admin."""
+
+    portfolio: Portfolio
+    setup: dict[str, Any]
+    cycle_id: int
+    #: Bring the planner's statistics up to date after growing (PostgreSQL; SQLite: nothing).
+    analyse: Callable[[], None]
+
+
+def prepare() -> Prepared:
+    """Migrate the (empty) database of the app in context and set up the synthetic portfolio
+    (benches that need a large database share this: aggregate, export, pages, storage)."""
     from flask_migrate import upgrade
 
-    from audit.access.scope import visible_unit_ids
     from audit.accounts.models import Role, RoleAssignment, User
-    from audit.audits.models import Answer, Audit, AuditCycle
+    from audit.audits.models import AuditCycle
     from audit.extensions import db
     from audit.frameworks import services as frameworks
     from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitType
     from audit.scoring import engine
-    from audit.scoring import services as scoring
 
     engine_ = db.engine
     log(f"database: {engine_.url.render_as_string(hide_password=True)}")
@@ -525,6 +536,21 @@ def _run(audits: int, small: int, repeat: int, rescore_runs: int) -> str:
             # Autovacuum would have analysed tables this size by now; do it before timing.
             conn.exec_driver_sql("ANALYZE")
 
+    return Prepared(portfolio, setup, cycle.id, analyse)
+
+
+def _run(audits: int, small: int, repeat: int, rescore_runs: int) -> str:
+    from audit.access.scope import visible_unit_ids
+    from audit.accounts.models import User
+    from audit.audits.models import Answer, Audit
+    from audit.extensions import db
+    from audit.scoring import services as scoring
+
+    prepared = prepare()
+    portfolio, setup, analyse = prepared.portfolio, prepared.setup, prepared.analyse
+    cycle_id = prepared.cycle_id
+    engine_ = db.engine
+
     def rescore_time(audit_id: int) -> float:
         def once() -> None:
             db.session.expunge_all()  # every run loads the audit and its answers again
@@ -538,7 +564,7 @@ def _run(audits: int, small: int, repeat: int, rescore_runs: int) -> str:
     portfolio.grow(small)
     analyse()
     rescored_audit = db.session.scalar(
-        select(Audit.id).where(Audit.cycle_id == cycle.id).order_by(Audit.id).offset(small // 2)
+        select(Audit.id).where(Audit.cycle_id == cycle_id).order_by(Audit.id).offset(small // 2)
     )
     rescore_small = rescore_time(rescored_audit)
     log(f"rescore one audit with {small} audits: {rescore_small:.4f} s (best of {rescore_runs})")
@@ -553,9 +579,9 @@ def _run(audits: int, small: int, repeat: int, rescore_runs: int) -> str:
     scope = visible_unit_ids(admin_user)
 
     def rollup() -> None:
-        scoring.domain_rollup(cycle.id, scope)
-        scoring.overall_rollup(cycle.id, scope)
-        scoring.sex_totals(cycle.id, scope)
+        scoring.domain_rollup(cycle_id, scope)
+        scoring.overall_rollup(cycle_id, scope)
+        scoring.sex_totals(cycle_id, scope)
 
     def groupby() -> None:
         db.session.execute(
@@ -564,9 +590,9 @@ def _run(audits: int, small: int, repeat: int, rescore_runs: int) -> str:
 
     rollup()  # warm both (page cache, prepared statements) before timing
     groupby()
-    mean, units = scoring.overall_rollup(cycle.id, scope)
-    domains = scoring.domain_rollup(cycle.id, scope)
-    sex_rows = scoring.sex_totals(cycle.id, scope)
+    mean, units = scoring.overall_rollup(cycle_id, scope)
+    domains = scoring.domain_rollup(cycle_id, scope)
+    sex_rows = scoring.sex_totals(cycle_id, scope)
     log(
         f"roll-up result: {units} units, overall mean {mean or 0:.1f}, {len(domains)} domains, "
         f"{len(sex_rows)} sex-count rows"
