@@ -113,6 +113,9 @@ class Config:
     EXPORT_TTL_HOURS = _env_int("EXPORT_TTL_HOURS", 7 * 24)
     EXPORT_LEASE_SECONDS = _env_int("EXPORT_LEASE_SECONDS", 120)
     EXPORT_MAX_ATTEMPTS = _env_int("EXPORT_MAX_ATTEMPTS", 3)
+    #: A CSV or Parquet full data of at least this many audits, over two institutions or more,
+    #: is written one part per institution by several workers (audit/exports/parts.py); 0: never.
+    EXPORT_SPLIT_AUDITS = _env_int("EXPORT_SPLIT_AUDITS", 20_000)
     #: A pause (milliseconds) after each progress step. 0 in use; the worker tests slow an
     #: export down with it so that they can kill the worker half-way through.
     EXPORT_STEP_DELAY_MS = _env_int("EXPORT_STEP_DELAY_MS", 0)
@@ -194,6 +197,9 @@ class Config:
         }
         if redis_url:
             settings["broker_url"] = redis_url
+            # Only a split export's parts keep a result (a chord counts them there), for a day.
+            settings["result_backend"] = redis_url
+            settings["result_expires"] = 24 * 60 * 60
             # Longer than the longest task, or Redis redelivers a task that is still running.
             settings["broker_transport_options"] = {
                 "visibility_timeout": 2 * 60 * 60,

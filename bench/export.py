@@ -1,8 +1,22 @@
-"""Benchmark the workbook writers against bare XlsxWriter on a synthetic portfolio.
+"""Benchmark the full-data export against bare XlsxWriter writing the same cells.
 
     python bench/export.py --audits 10000 [--rounds 1]
+    python bench/export.py --source database --audits 10000
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/wps_audit_bench \
+        python bench/export.py --source database --audits 100000
 
-Builds a synthetic portfolio lazily (about 120 answers per audit, 13 columns a row, never held in
+`--source database` measures the path a user's export really takes: it builds the portfolio of
+bench/aggregate.py (real schema, one validated audit per unit, two snapshots each) in
+DATABASE_URL (default a temporary SQLite file; a PostgreSQL database is created afresh and
+dropped after unless --keep), records a full-data job for an administrator, and a child process
+runs the worker's own build step (`audit.exports.services._build`: the access check, the scope
+fingerprint, the streamed queries, the scoring engine per audit, the workbook) from the
+database to a closed, fsynced file. The baseline child then writes as many rows of as many
+cells (the Answers and Scores sheets' rows, 27 and 7 cells) with bare XlsxWriter in
+`constant_memory` mode. The last line ends with `source=database`.
+
+`--source synthetic` (the default) times the pure writers only. It builds a synthetic
+portfolio lazily (about 120 answers per audit, 13 columns a row, never held in
 memory), then in fresh child processes (this script with `--child`):
 
 - export: `write_donor_summary` + `write_full_data` (audit.exports.xlsx) into a temp dir;
@@ -13,7 +27,7 @@ Each child times itself from its first row to the closed file and reads its own 
 (`ru_maxrss`) at the end. With several rounds the order alternates and medians are reported.
 The last line is exactly:
 
-    export audits=N cells=C export_s=X baseline_s=Y ratio=R peak_rss_mib=M
+    export audits=N cells=C export_s=X baseline_s=Y ratio=R peak_rss_mib=M [source=database]
 """
 
 from __future__ import annotations
@@ -29,6 +43,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -173,21 +188,59 @@ def run_baseline(audits: int, out: Path) -> int:
     return cells
 
 
-def child(kind: str, audits: int, out: Path) -> None:
+def peak_rss_mib() -> float:
+    """This process's peak resident memory. VmHWM belongs to the process's own memory map;
+    `ru_maxrss` would carry over the parent's peak, which exec keeps for the child."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(kind: str, audits: int, out: Path, shape: str) -> None:
     import xlsxwriter  # noqa: F401  (imports outside the timing)
 
     import audit.exports.xlsx  # noqa: F401
 
-    start = time.perf_counter()
-    cells = run_export(audits, out) if kind == "export" else run_baseline(audits, out)
+    if kind == "database":
+        from bench import export_database
+
+        work = export_database.child_setup(out)
+        start = time.perf_counter()
+        cells, shape = work()
+    else:
+        start = time.perf_counter()
+        if kind == "export":
+            cells = run_export(audits, out)
+        elif shape:
+            from bench import export_database
+
+            cells = export_database.run_baseline(out, shape)
+        else:
+            cells = run_baseline(audits, out)
     seconds = time.perf_counter() - start
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"kind": kind, "seconds": seconds, "cells": cells, "rss_mib": rss_mib}))
+    rss_mib = peak_rss_mib()
+    result = {"kind": kind, "seconds": seconds, "cells": cells, "rss_mib": rss_mib}
+    print(json.dumps({**result, "shape": shape}))
 
 
-def spawn(kind: str, audits: int, out: Path) -> dict[str, float]:
+def spawn(kind: str, audits: int, out: Path, shape: str = "") -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, __file__, "--audits", str(audits), "--child", kind, "--out", str(out)],
+        [
+            sys.executable,
+            __file__,
+            "--audits",
+            str(audits),
+            "--child",
+            kind,
+            "--out",
+            str(out),
+            "--shape",
+            shape,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -202,11 +255,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--audits", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--child", choices=("export", "baseline"))
+    parser.add_argument("--source", choices=("synthetic", "database"), default="synthetic")
+    parser.add_argument("--keep", action="store_true", help="keep the database (--source database)")
+    parser.add_argument("--child", choices=("export", "baseline", "database"))
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--shape", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.audits, args.out)
+        child(args.child, args.audits, args.out, args.shape)
+        return
+    if args.source == "database":
+        from bench import export_database
+
+        export_database.main(args.audits, args.rounds, args.keep, spawn)
         return
 
     exports: list[dict[str, float]] = []

@@ -43,6 +43,17 @@ class ExportRequestForm(BaseForm):
         ],
     )
     scope_id = _id_field(_l("Institution or country"))
+    #: The full data's file: an Excel workbook, CSV files or Parquet files (both zipped).
+    format = SelectField(
+        _l("Format"),
+        choices=[
+            ("xlsx", _l("Excel workbook (.xlsx)")),
+            ("csv", _l("CSV files, zipped (UTF-8)")),
+            ("parquet", _l("Parquet files, zipped")),
+        ],
+        default="xlsx",
+        validate_choice=True,
+    )
 
     def validate_kind(self, field: SelectField) -> None:
         """Each kind names what it exports."""
@@ -54,6 +65,8 @@ class ExportRequestForm(BaseForm):
             raise ValidationError(_l("Choose a cycle."))
         if kind == ExportKind.DONOR_SUMMARY.value and not (self.scope.data and self.scope_id.data):
             raise ValidationError(_l("Choose an institution or a country."))
+        if kind != ExportKind.FULL_DATA.value and self.format.data not in (None, "", "xlsx"):
+            raise ValidationError(_l("Only the full data comes as CSV or Parquet."))
 
     def params(self) -> dict[str, object]:
         """The export's parameters, only those its kind uses."""
@@ -61,7 +74,7 @@ class ExportRequestForm(BaseForm):
         if kind is ExportKind.UNIT_SCORECARD:
             return {"audit_id": self.audit_id.data}
         if kind is ExportKind.FULL_DATA:
-            return {"cycle_id": self.cycle_id.data}
+            return {"cycle_id": self.cycle_id.data, "format": self.format.data or "xlsx"}
         return {
             "cycle_id": self.cycle_id.data,
             "scope": self.scope.data,

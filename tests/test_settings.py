@@ -260,6 +260,20 @@ def _export_limits(read: Callable[..., ModuleType], tmp_path: Path) -> None:
     assert (app.config["EXPORT_TTL_HOURS"], app.config["EXPORT_MAX_ATTEMPTS"]) == (5, 9)
 
 
+@check("EXPORT_SPLIT_AUDITS")
+def _export_split(read: Callable[..., ModuleType], tmp_path: Path) -> None:
+    from audit.exports import parts
+    from audit.exports.models import Export, ExportKind
+
+    app = _app(read(EXPORT_SPLIT_AUDITS="0"), tmp_path)
+    with app.app_context():
+        export = Export(kind=ExportKind.FULL_DATA, params={"cycle_id": 1, "format": "csv"})
+        assert app.config["EXPORT_SPLIT_AUDITS"] == 0
+        assert parts.plan(export, None) is None  # 0: never split, nothing is even counted
+    app = _app(read(EXPORT_SPLIT_AUDITS="12345"), tmp_path)
+    assert app.config["EXPORT_SPLIT_AUDITS"] == 12345
+
+
 @check("OUTBOX_SWEEP_SECONDS")
 def _outbox_sweep(read: Callable[..., ModuleType], tmp_path: Path) -> None:
     app = _app(read(OUTBOX_SWEEP_SECONDS="7"), tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
+from audit.exports import parts
 from audit.exports import services as exports
 
 
@@ -20,7 +21,47 @@ from audit.exports import services as exports
 )
 def build_export(message_id: int) -> None:
     """Write the workbook an outbox message asks for (temporary name, then rename)."""
-    exports.run(message_id)
+    exports.run(message_id, split=parts.split)
+
+
+@shared_task(
+    name=parts.PART_TASK,
+    acks_late=True,
+    ignore_result=False,  # a chord's header: the last step starts when every part has reported
+    autoretry_for=(OperationalError, ConnectionError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+    soft_time_limit=60 * 60,
+    time_limit=60 * 60 + 120,
+)
+def build_export_part(
+    export_id: int, attempt: int, message_id: int, institution_id: int, work: str
+) -> int:
+    """Write one institution's part of a split full data."""
+    return parts.build_part(export_id, attempt, message_id, institution_id, work)
+
+
+@shared_task(
+    name=parts.ASSEMBLE_TASK,
+    acks_late=True,
+    autoretry_for=(OperationalError, ConnectionError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+    soft_time_limit=60 * 60,
+    time_limit=60 * 60 + 120,
+)
+def assemble_export(
+    results: list[int],
+    export_id: int,
+    attempt: int,
+    message_id: int,
+    institutions: list[int],
+    work: str,
+) -> None:
+    """Join the parts of a split full data into its download and finish the job."""
+    parts.assemble(results, export_id, attempt, message_id, institutions, work)
 
 
 @shared_task(name="audit.exports.cleanup", acks_late=True, soft_time_limit=300, time_limit=360)

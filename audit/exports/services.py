@@ -17,13 +17,14 @@ import os
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
 from audit import transactions
@@ -31,9 +32,10 @@ from audit.access.scope import Can, abilities, funded_scope, visible_unit_ids
 from audit.accounts.models import Role, User
 from audit.audits.models import Audit, AuditCycle
 from audit.db import utcnow
-from audit.exports import content, lease, workspace
+from audit.exports import content, lease, workspace, xlsx
 from audit.exports.models import Export, ExportKind, ExportStatus
 from audit.extensions import db
+from audit.frameworks.models import FrameworkIndicator
 from audit.orgs.models import Country, Institution
 from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
@@ -121,6 +123,46 @@ def scope_digest(user: User) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class FullDataAdvice:
+    """The full data's likely size, and the format that suits it."""
+
+    audits: int
+    rows: int
+    format: str
+
+    @property
+    def too_big_for_excel(self) -> bool:
+        return self.rows >= xlsx.MAX_ROWS
+
+
+def full_data_advice(user: User, cycle_id: int) -> FullDataAdvice:
+    """How many audits and about how many rows the user's full data of a cycle holds (two
+    counts in SQL): past Excel's row limit on a sheet, CSV is the format offered first."""
+    cycle = db.session.get(AuditCycle, cycle_id)
+    if cycle is None:
+        return FullDataAdvice(0, 0, "xlsx")
+    audits = int(
+        db.session.scalar(
+            select(func.count(Audit.id)).where(
+                Audit.cycle_id == cycle_id,
+                Audit.unit_id.in_(visible_unit_ids(user).scalar_subquery()),
+            )
+        )
+        or 0
+    )
+    questions = int(
+        db.session.scalar(
+            select(func.count(FrameworkIndicator.id)).where(
+                FrameworkIndicator.framework_version_id == cycle.framework_version_id
+            )
+        )
+        or 0
+    )
+    rows = audits * questions
+    return FullDataAdvice(audits, rows, "csv" if rows >= xlsx.MAX_ROWS else "xlsx")
+
+
 def request_export(user: User, kind: ExportKind, params: dict[str, Any], locale: str) -> Export:
     """Record an export and its outbox message; the worker is asked once this commits."""
     check(user, kind, params)
@@ -171,9 +213,11 @@ def _fresh(export_id: int) -> Export | None:
     )
 
 
-def run(message_id: int) -> Export | None:
+def run(message_id: int, split: Callable[[int, int, int], bool] | None = None) -> Export | None:
     """Do one outbox message's export. Idempotent: a done, failed or expired job is left alone,
-    a job another worker is running is left to it, a job whose worker was lost is taken over."""
+    a job another worker is running is left to it, a job whose worker was lost is taken over.
+    `split(export_id, attempt, message_id)` may hand the job to several workers instead
+    (`parts.split`): True when it has, and the last of them finishes the job."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         return None
@@ -191,7 +235,10 @@ def run(message_id: int) -> Export | None:
     attempt = lease.claim(export_id, message_id)
     if attempt is None:
         return export
-    final_name = f"{export_id}-{secrets.token_hex(16)}.xlsx"
+    if split is not None and split(export_id, attempt, message_id):
+        return _fresh(export_id)
+    zipped = export.kind is ExportKind.FULL_DATA and export.params.get("format", "xlsx") != "xlsx"
+    final_name = f"{export_id}-{secrets.token_hex(16)}.{'zip' if zipped else 'xlsx'}"
     work = workspace.open_job(export_id, attempt)  # the lost attempts' folders are removed
     try:
         with lease.kept(export_id, attempt, message_id):
@@ -325,8 +372,14 @@ def _write(export: Export, requester: User, target: Path, progress: Callable[[fl
     if cycle is None:
         raise NotAllowed
     if export.kind is ExportKind.FULL_DATA:
-        content.write_full_data(target, cycle, visible_unit_ids(requester), progress)
-        return content.filename(_("answers"), cycle.name)
+        fmt = export.params.get("format", "xlsx")
+        if fmt == "xlsx":
+            content.write_full_data(target, cycle, visible_unit_ids(requester), progress)
+            return content.filename(_("answers"), cycle.name)
+        units = visible_unit_ids(requester)
+        content.write_full_data_part(target.parent, "all", cycle, units, fmt, progress)
+        content.assemble_full_data(target, target.parent, ["all"], fmt, cycle)
+        return content.filename(_("answers"), cycle.name, fmt, ext="zip")
     scope, scope_id = export.params["scope"], export.params["scope_id"]
     name = content.write_donor_summary(target, requester, cycle, scope, scope_id, progress)
     return content.filename(_("donor-summary"), name, cycle.name)

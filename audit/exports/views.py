@@ -22,6 +22,7 @@ from forms.exports import ExportRequestForm
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
 
 
 def _mine(export_id: int) -> Export:
@@ -61,6 +62,8 @@ def kind_label(kind: ExportKind) -> str:
 @bp.app_context_processor
 def _export_helpers() -> dict[str, object]:
     return {
+        "full_data_advice": lambda cycle_id: exports.full_data_advice(current_user, cycle_id),
+        "export_number": format_decimal,
         "export_kind_label": kind_label,
         "export_percent": lambda percent: format_percent(percent / 100),
         "export_kb": lambda size: format_decimal(max(1, round(size / 1024))),
@@ -131,9 +134,10 @@ def download(export_id: int) -> Response:
     if path is None:
         flash(status_text(export))
         return redirect(url_for("exports.show", export_id=export.id))
+    zipped = (export.filename or "").endswith(".zip")
     response = send_file(
         path,
-        mimetype=XLSX,
+        mimetype=ZIP if zipped else XLSX,
         as_attachment=True,
         download_name=export.filename or f"export-{export.id}.xlsx",
         etag=export.checksum,

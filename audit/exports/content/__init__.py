@@ -18,13 +18,19 @@ from audit.exports.content.common import (
     version_label,
 )
 from audit.exports.content.donor import by_code, donor_summary, write_donor_summary
-from audit.exports.content.full_data import full_data_rows, write_full_data
+from audit.exports.content.full_data import (
+    assemble_full_data,
+    full_data_rows,
+    write_full_data,
+    write_full_data_part,
+)
 from audit.exports.content.unit import unit_scorecard, write_unit_scorecard
 
 __all__ = [
     "NothingToExport",
     "Progress",
     "app_version",
+    "assemble_full_data",
     "by_code",
     "donor_summary",
     "filename",
@@ -36,5 +42,6 @@ __all__ = [
     "version_label",
     "write_donor_summary",
     "write_full_data",
+    "write_full_data_part",
     "write_unit_scorecard",
 ]

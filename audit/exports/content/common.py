@@ -48,11 +48,11 @@ def version_label(version: FrameworkVersion) -> str:
     return f"{version.code} {version.label}"
 
 
-def filename(*parts: str) -> str:
+def filename(*parts: str, ext: str = "xlsx") -> str:
     """A download name from its parts: letters of any script, digits, '-' and '_' only."""
     joined = "-".join(parts)
     cleaned = re.sub(r"[^\w-]+", "-", joined, flags=re.UNICODE).strip("-_")
-    return (cleaned[:120] or "export") + ".xlsx"
+    return (cleaned[:120] or "export") + "." + ext
 
 
 def bands(fw: spec.Framework) -> Sequence[spec.Band]:

@@ -11,7 +11,7 @@ answer that a skip rule hides is marked as such instead of passing for an ordina
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from audit.audits.models import AuditCycle
-from audit.exports import xlsx
+from audit.exports import tabular, xlsx
 from audit.exports.content import full_data_streams as streams
 from audit.exports.content.common import Progress, labels, rtl, typed_value, version_label
 from audit.exports.content.readme import recompute_steps
@@ -345,3 +345,22 @@ def split_note(sheets: int) -> tuple[str, str]:
             count=sheets,
         ),
     )
+
+
+def write_full_data_part(
+    folder: Path, stem: str, cycle: AuditCycle, units: Select[Any], fmt: str, progress: Progress
+) -> int:
+    """One part of a CSV or Parquet full data (the whole scope, or one institution of it)."""
+    rows = full_data_rows(cycle, units, progress)
+    return tabular.write_part(folder, stem, fmt, rows, lambda: score_lines(cycle, units))
+
+
+def assemble_full_data(
+    target: Path, folder: Path, stems: Sequence[str], fmt: str, cycle: AuditCycle
+) -> None:
+    """The CSV or Parquet download from its parts, in order, with the Read me as README.txt."""
+    title = _("Full data: %(cycle)s", cycle=cycle.name)
+    framework = version_label(cycle.framework_version)
+    found = labels()
+    readme = tabular.readme_text([(title, framework), *recompute_steps(framework)], found)
+    tabular.assemble(target, folder, stems, fmt, found, readme)

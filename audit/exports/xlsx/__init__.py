@@ -23,7 +23,7 @@ frozen dataclasses (labels already translated into the user's language) and call
   row, an autofilter and column widths; formats are created once per workbook.
 """
 
-from audit.exports.xlsx.book import DEFAULT_LABELS, WORKBOOK_OPTIONS, Value
+from audit.exports.xlsx.book import DEFAULT_LABELS, FORMULA_STARTS, WORKBOOK_OPTIONS, Value
 from audit.exports.xlsx.donor import (
     DomainMean,
     DonorSummary,
@@ -36,6 +36,7 @@ from audit.exports.xlsx.full_data import (
     CODE_SEPARATOR,
     FULL_DATA_COLUMNS,
     MAX_ROWS,
+    SCORE_COLUMNS,
     AnswerRow,
     ScoreLine,
     write_full_data,
@@ -45,8 +46,10 @@ from audit.exports.xlsx.unit import IndicatorRow, ScoreRow, UnitScorecardBook, w
 __all__ = [
     "CODE_SEPARATOR",
     "DEFAULT_LABELS",
+    "FORMULA_STARTS",
     "FULL_DATA_COLUMNS",
     "MAX_ROWS",
+    "SCORE_COLUMNS",
     "WORKBOOK_OPTIONS",
     "AnswerRow",
     "DomainMean",

@@ -138,6 +138,8 @@ _SCORE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("coverage", 12),
 )
 
+SCORE_COLUMNS = tuple(key for key, _width in _SCORE_COLUMNS)
+
 
 #: How each column is written: text, a typed value, a 0-1 score, a whole number or a boolean.
 _KINDS = {
