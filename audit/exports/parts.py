@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,7 @@ def build_part(
 
 def _reporter(export_id: int, attempt: int, message_id: int, work: Path, total: int) -> Any:
     """Progress of the whole job from one part: finished parts plus this one's share."""
+    delay = int(current_app.config["EXPORT_STEP_DELAY_MS"]) / 1000
     last = {"percent": -1}
 
     def report(fraction: float) -> None:
@@ -157,6 +159,8 @@ def _reporter(export_id: int, attempt: int, message_id: int, work: Path, total: 
         with transactions.separately() as session:
             if not lease.renew(session, export_id, attempt, message_id, progress=percent):
                 raise Lost(f"export {export_id} attempt {attempt}")
+        if delay:
+            time.sleep(delay)
 
     return report
 
