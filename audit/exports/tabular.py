@@ -78,6 +78,8 @@ def _score_cells(line: ScoreLine) -> list[Any]:
 
 def csv_cell(value: Any) -> str:
     """One value as CSV text (see the module's notes on formulas, numbers and dates)."""
+    if type(value) is str:  # the most common cell first
+        return "'" + value if value[:1] in FORMULA_STARTS else value
     if value is None:
         return ""
     if isinstance(value, bool):

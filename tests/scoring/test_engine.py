@@ -987,3 +987,13 @@ def test_every_result_is_rebuilt_from_its_contributions(answers: dict[str, Answe
         total = sum(Fraction(c.weight) * Fraction(c.score) for c in agg.contributions)
         weights = sum(Fraction(c.weight) for c in agg.contributions)
         assert float(total / weights * 100) == pytest.approx(agg.score), name
+
+
+@PROPERTY
+@given(answers=answer_sets())
+def test_questions_alone_are_scored_as_in_the_whole_scorecard(
+    answers: dict[str, AnswerInput],
+) -> None:
+    """The export's shortcut (engine.score_questions) gives score_audit's question results."""
+    alone = engine.score_questions(shipped(), answers, reference_date=REF, **UNIT)
+    assert alone == score_shipped(answers).indicators

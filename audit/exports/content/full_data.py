@@ -141,7 +141,7 @@ def _audit_rows(
 ) -> Iterator[xlsx.AnswerRow]:
     """The rows of one audit: every question that applies to the unit or has a stored answer."""
     stored, evidence = audit.stored, audit.evidence
-    card = engine.score_audit(
+    results = engine.score_questions(
         fw,
         {
             code: engine.AnswerInput(
@@ -158,7 +158,7 @@ def _audit_rows(
     )
     for ind in fw.indicators:
         answer = stored.get(ind.code)
-        result = card.indicators[ind.code]
+        result = results[ind.code]
         if answer is None and result.exclusion == engine.NOT_FOR_UNIT:
             continue
         facts = _Facts(ind, answer, result, evidence.get(ind.code, 0), audit.who.get(ind.code))

@@ -74,7 +74,7 @@ FULL_DATA_COLUMNS = tuple(key for key, _width in _COLUMNS)
 _WIDTHS = tuple(width for _key, width in _COLUMNS)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: millions are made per export, and frozen init is slow
 class AnswerRow:
     """One question of one audit in the full data workbook.
 

@@ -100,7 +100,13 @@ The package is cut where the rules are: `results` (the data classes and their JS
 Callers import from here: `from audit.scoring import engine; engine.score_audit(...)`.
 """
 
-from audit.scoring.engine.aggregates import MEETS_OR_EXCEEDS, PRIMARY_FACTOR, band, score_audit
+from audit.scoring.engine.aggregates import (
+    MEETS_OR_EXCEEDS,
+    PRIMARY_FACTOR,
+    band,
+    score_audit,
+    score_questions,
+)
 from audit.scoring.engine.question import (
     EVIDENCE_CAP,
     LEVEL_FRACTIONS,
@@ -141,4 +147,5 @@ __all__ = [
     "indicator_score",
     "numeric_level",
     "score_audit",
+    "score_questions",
 ]

@@ -15,6 +15,7 @@ from audit.scoring.engine.results import (
     Aggregate,
     AnswerInput,
     Contribution,
+    IndicatorResult,
     Scorecard,
 )
 
@@ -129,6 +130,22 @@ def score_audit(
         framework_version=fw.version,
         reference_date=reference_date.isoformat(),
     )
+
+
+def score_questions(
+    fw: spec.Framework,
+    answers: Mapping[str, AnswerInput],
+    *,
+    service: str,
+    unit_type: str,
+    reference_date: date,
+) -> dict[str, IndicatorResult]:
+    """Each question's result as `score_audit` gives it, without the domains, recommendations
+    and overall result built over them (the full-data export reads questions only)."""
+    questions = _score_questions(
+        fw, answers, service=service, unit_type=unit_type, reference_date=reference_date
+    )
+    return {code: s.result for code, s in questions.scored.items()}
 
 
 def _score_questions(
