@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit.audits.models import Audit
@@ -36,8 +36,10 @@ class ScorecardSnapshot(Base):
     rules_version: Mapped[str] = mapped_column(String(20))
     overall_score: Mapped[float | None]
     overall_coverage: Mapped[float | None]
-    #: engine.Scorecard.to_dict(): every indicator, domain and recommendation with its trace.
+    #: engine.Scorecard.to_dict(): every indicator, domain and recommendation with its trace;
+    #: an older snapshot of the audit keeps the scores only (`slimming`, traced false).
     data: Mapped[dict[str, Any]]
+    traced: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[created_at]
 
     audit: Mapped[Audit] = relationship()

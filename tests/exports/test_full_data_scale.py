@@ -17,7 +17,7 @@ from audit.exports import content
 from audit.exports.models import Export, ExportStatus
 from audit.extensions import db
 from audit.orgs.models import Unit, UnitType
-from audit.scoring import latest_scores
+from audit.scoring import engine, latest_scores
 from audit.scoring.latest_scores import Kind, LatestScore
 from audit.scoring.models import ScorecardSnapshot
 from audit.transactions import unit_of_work
@@ -55,7 +55,8 @@ def test_each_audit_keeps_the_scores_of_its_newest_scorecard_only(filled: World)
     kinds = {kind for kind, *_rest in first}
     assert kinds == {"question", "domain", "recommendation", "overall"}
     questions = {code: score for kind, code, _s, score in first if kind == "question"}
-    assert questions == {code: item["score"] for code, item in data["indicators"].items()}
+    card = engine.Scorecard.from_dict(data)
+    assert questions == {code: item.score for code, item in card.indicators.items()}
 
     filled.act(audits.validate, "adviser")
     second = _latest(filled)

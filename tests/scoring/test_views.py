@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from flask_babel import format_decimal
@@ -353,8 +354,7 @@ def test_snapshot_is_read_not_recomputed(filled):
     _submit(filled)
     with filled.app.app_context(), unit_of_work():
         snapshot = scoring.latest(db.session.get(Audit, filled.audit))
-        data = dict(snapshot.data)
-        data["overall"] = {**data["overall"], "score": 12.3}
-        snapshot.data = data
+        card = engine.Scorecard.from_dict(snapshot.data)
+        snapshot.data = replace(card, overall=replace(card.overall, score=12.3)).to_dict()
         db.session.commit()
     assert "12.3" in _page(filled, "commander", _url(filled.audit))

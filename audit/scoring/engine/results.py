@@ -130,104 +130,14 @@ class Scorecard:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The scorecard as JSON-serialisable data (`from_dict` rebuilds it)."""
-        return {
-            "framework_checksum": self.framework_checksum,
-            "framework_code": self.framework_code,
-            "framework_version": self.framework_version,
-            "rules_version": self.rules_version,
-            "reference_date": self.reference_date,
-            "indicators": {code: _result_dict(r) for code, r in self.indicators.items()},
-            "domains": {code: _aggregate_dict(a) for code, a in self.domains.items()},
-            "recommendations": {
-                code: _aggregate_dict(a) for code, a in self.recommendations.items()
-            },
-            "overall": _aggregate_dict(self.overall),
-            "meets_or_exceeds_pct": self.meets_or_exceeds_pct,
-        }
+        """The scorecard as JSON-serialisable data, compactly (`codec`, format 2)."""
+        from audit.scoring.engine import codec
+
+        return codec.encode(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
-        """Rebuild a scorecard from `to_dict()` output (also after a JSON round trip)."""
-        return cls(
-            framework_checksum=data["framework_checksum"],
-            rules_version=data["rules_version"],
-            indicators={code: IndicatorResult(**item) for code, item in data["indicators"].items()},
-            domains={code: _aggregate_from(item) for code, item in data["domains"].items()},
-            recommendations={
-                code: _aggregate_from(item) for code, item in data["recommendations"].items()
-            },
-            overall=_aggregate_from(data["overall"]),
-            meets_or_exceeds_pct=data["meets_or_exceeds_pct"],
-            framework_code=data.get("framework_code", ""),
-            framework_version=data.get("framework_version", ""),
-            reference_date=data.get("reference_date"),
-        )
+        """Rebuild a scorecard from its stored data (either format; `codec`)."""
+        from audit.scoring.engine import codec
 
-
-# --------------------------------------------------------------------------- JSON codec
-
-
-def _json_ready(value: object) -> object:
-    """A JSON-ready copy of a stored value (tuples become lists)."""
-    if isinstance(value, Mapping):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
-    return value
-
-
-def _result_dict(result: IndicatorResult) -> dict[str, Any]:
-    return {
-        "code": result.code,
-        "domain": result.domain,
-        "applicable": result.applicable,
-        "answered": result.answered,
-        "scored": result.scored,
-        "score": result.score,
-        "weight": result.weight,
-        "capped": result.capped,
-        "overridden": result.overridden,
-        "value": _json_ready(result.value),
-        "raw_score": result.raw_score,
-        "exclusion": result.exclusion,
-        "comparability_key": result.comparability_key,
-    }
-
-
-def _aggregate_dict(agg: Aggregate) -> dict[str, Any]:
-    return {
-        "code": agg.code,
-        "score": agg.score,
-        "band": agg.band,
-        "coverage": agg.coverage,
-        "answered": agg.answered,
-        "applicable": agg.applicable,
-        "contributions": [
-            {
-                "code": c.code,
-                "score": c.score,
-                "weight": c.weight,
-                "value": _json_ready(c.value),
-                "capped": c.capped,
-                "overridden": c.overridden,
-            }
-            for c in agg.contributions
-        ],
-        "institution_only": agg.institution_only,
-        "basis": list(agg.basis),
-    }
-
-
-def _aggregate_from(data: Mapping[str, Any]) -> Aggregate:
-    return Aggregate(
-        code=data["code"],
-        score=data["score"],
-        band=data["band"],
-        coverage=data["coverage"],
-        answered=data["answered"],
-        applicable=data["applicable"],
-        contributions=tuple(Contribution(**c) for c in data["contributions"]),
-        institution_only=data.get("institution_only", False),
-        basis=tuple(data.get("basis", ())),
-    )
+        return codec.decode(data)
