@@ -129,14 +129,18 @@ class Template:
     evidence: list[int]  # indicator ids with a document reference
     overall: tuple[float | None, float | None]
     domains: list[tuple[str, float | None, float | None]]
+    recommendations: list[tuple[str, float | None, float | None]]
     sex_counts: list[tuple[str, str, int, int, int, bool]]
     data: str  # the scorecard's JSON, serialised once
+    data_slim: str  # the same as an older snapshot keeps it (audit.scoring.slimming)
+    data_format_1: str  # as every snapshot was stored before issue 14 (`legacy` portfolios)
 
 
 def make_templates(fw: Any, indicator_ids: dict[str, int]) -> list[Template]:
     """Answers drawn by the demo planner, scored by the real engine."""
     from audit.demo import UnitProfile, plan_answers
     from audit.scoring import engine
+    from audit.scoring.engine import codec
 
     templates = []
     for service, unit_type, _ in PROFILES:
@@ -194,8 +198,13 @@ def make_templates(fw: Any, indicator_ids: dict[str, int]) -> list[Template]:
                     evidence=[indicator_ids[c] for c in plan.evidence],
                     overall=(card.overall.score, card.overall.coverage),
                     domains=[(c, a.score, a.coverage) for c, a in card.domains.items()],
+                    recommendations=[
+                        (c, a.score, a.coverage) for c, a in card.recommendations.items()
+                    ],
                     sex_counts=sex_counts,
                     data=json.dumps(card.to_dict()),
+                    data_slim=json.dumps(codec.slim(card.to_dict())),
+                    data_format_1=json.dumps(codec.encode_format_1(card)),
                 )
             )
     return templates
@@ -208,7 +217,12 @@ def _jitter(score: float | None, shift: float) -> float | None:
 class Portfolio:
     """Grows the synthetic portfolio with bulk inserts into the real tables."""
 
-    def __init__(self, conn_factory: Callable[[], Any], setup: dict[str, Any]) -> None:
+    def __init__(
+        self, conn_factory: Callable[[], Any], setup: dict[str, Any], *, legacy: bool = False
+    ) -> None:
+        """`legacy`: store snapshots as before issue 14 (format 1, every one with its trace and
+        rows) instead of as the scoring service does now (the older one slim, without rows)."""
+        self.legacy = legacy
         self.begin = conn_factory
         self.setup = setup
         self.templates: list[Template] = setup["templates"]
@@ -244,7 +258,7 @@ class Portfolio:
         from audit.audits.models import Answer, Audit, Evidence
         from audit.orgs.models import Unit
         from audit.outbox.models import OutboxMessage
-        from audit.scoring.models import DomainScore, SexCount
+        from audit.scoring.models import DomainScore, RecommendationScore, SexCount
         from audit.scoring.services import TASK as SCORECARD_TASK
 
         s = self.setup
@@ -257,7 +271,7 @@ class Portfolio:
         scorecard_ids = self._next_ids(conn, "scorecards", 2 * count)
 
         units, audits, answers, evidence = [], [], [], []
-        outbox, scorecards, domains, sex_counts = [], [], [], []
+        outbox, scorecards, domains, sex_counts, recommendations = [], [], [], [], []
         for n, (template, unit_id, audit_id) in enumerate(
             zip(picks, unit_ids, audit_ids, strict=True)
         ):
@@ -326,6 +340,11 @@ class Portfolio:
                         "done_at": submitted,
                     }
                 )
+                newest = trigger == "validated"
+                if self.legacy:
+                    data = template.data_format_1
+                else:
+                    data = template.data if newest else template.data_slim
                 scorecards.append(
                     {
                         "id": scorecard_id,
@@ -336,10 +355,22 @@ class Portfolio:
                         "rules_version": s["rules_version"],
                         "overall_score": _jitter(template.overall[0], shift),
                         "overall_coverage": template.overall[1],
-                        "data": template.data,
+                        "data": data,
+                        "traced": newest or self.legacy,
                         "created_at": submitted,
                     }
                 )
+                if not (newest or self.legacy):
+                    continue  # an older snapshot keeps no rows
+                recommendations += [
+                    {
+                        "scorecard_id": scorecard_id,
+                        "recommendation_code": code,
+                        "score": score,
+                        "coverage": coverage,
+                    }
+                    for code, score, coverage in template.recommendations
+                ]
                 domains += [
                     {
                         "scorecard_id": scorecard_id,
@@ -376,6 +407,7 @@ class Portfolio:
         conn.execute(insert(OutboxMessage.__table__), outbox)
         conn.execute(insert(raw_scorecards), scorecards)
         conn.execute(insert(DomainScore.__table__), domains)
+        conn.execute(insert(RecommendationScore.__table__), recommendations)
         conn.execute(insert(SexCount.__table__), sex_counts)
         self.answers += len(answers)
 
@@ -447,7 +479,7 @@ class Prepared:
     analyse: Callable[[], None]
 
 
-def prepare() -> Prepared:
+def prepare(*, legacy: bool = False) -> Prepared:
     """Migrate the (empty) database of the app in context and set up the synthetic portfolio
     (benches that need a large database share this: aggregate, export, pages, storage)."""
     from flask_migrate import upgrade
@@ -522,7 +554,7 @@ def prepare() -> Prepared:
                 conn.exec_driver_sql("PRAGMA synchronous = OFF")
             yield conn
 
-    portfolio = Portfolio(begin, setup)
+    portfolio = Portfolio(begin, setup, legacy=legacy)
 
     def analyse() -> None:
         if sqlite:  # the app never runs ANALYZE on SQLite, so neither does the benchmark

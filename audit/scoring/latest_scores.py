@@ -1,58 +1,56 @@
-"""Each audit's newest scores as rows: what the full-data export reads instead of snapshot JSON.
+"""Each audit's newest scores in one row: what the full-data export reads instead of snapshots.
 
-One row per (audit, kind, code) — every question, domain and recommendation and the overall
-result of the audit's newest scorecard (submitted or validated). A new snapshot replaces the
-audit's rows in the same transaction (`replace`), so the table never grows with snapshots: it
-holds one scorecard per audit, and an export streams it in one ordered query.
+One row per audit: the newest scorecard's (submitted or validated) score of every question, as
+`{code: score}`, and its domains, recommendations and overall result as
+`[[kind, code, score, band, coverage], ...]`. A new snapshot replaces the audit's row in the
+same transaction (`replace`), so the table holds one small row per audit (about 3 kB, a tenth of
+the snapshot) and an export streams it in one ordered query, never parsing a snapshot.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, column, delete, func, insert, select, table
+from sqlalchemy import JSON, ForeignKey, column, delete, func, insert, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
-from audit.db import Base, enum_column
+from audit.db import Base
 from audit.extensions import db
 from audit.scoring import engine
 
 
 class Kind(enum.StrEnum):
-    """What a row scores, in the order the "Scores" sheet lists them."""
+    """What an aggregate scores, in the order the "Scores" sheet lists them."""
 
-    QUESTION = "question"
     DOMAIN = "domain"
     RECOMMENDATION = "recommendation"
     OVERALL = "overall"
 
 
 class LatestScore(Base):
-    """One score of an audit's newest scorecard."""
+    """The scores of an audit's newest scorecard."""
 
     __tablename__ = "latest_scores"
 
     audit_id: Mapped[int] = mapped_column(
         ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True
     )
-    kind: Mapped[Kind] = mapped_column(enum_column(Kind, "latest_score_kind"), primary_key=True)
-    code: Mapped[str] = mapped_column(String(12), primary_key=True)
     scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"))
-    score: Mapped[float | None]
-    band: Mapped[str | None] = mapped_column(String(20))
-    coverage: Mapped[float | None]
+    #: {question code: score 0-1 or None}
+    questions: Mapped[dict[str, Any]]
+    #: [[kind, code, score 0-100, band, coverage], ...] in the scorecard's order
+    aggregates: Mapped[list[Any]]
 
 
 #: (kind, code, score, band, coverage)
 ScoreRow = tuple[Kind, str, float | None, str | None, float | None]
 
 
-def rows_of(card: engine.Scorecard) -> Iterator[ScoreRow]:
-    """A scorecard's scores as (kind, code, score, band, coverage), pure."""
-    for code, result in card.indicators.items():
-        yield Kind.QUESTION, code, result.score, None, None
+def aggregates_of(card: engine.Scorecard) -> Iterator[ScoreRow]:
+    """A scorecard's domains, recommendations and overall result, pure."""
     for kind, aggregates in (
         (Kind.DOMAIN, card.domains),
         (Kind.RECOMMENDATION, card.recommendations),
@@ -62,23 +60,21 @@ def rows_of(card: engine.Scorecard) -> Iterator[ScoreRow]:
             yield kind, code, agg.score, agg.band, agg.coverage
 
 
+def values_of(card: engine.Scorecard) -> dict[str, Any]:
+    """The row's columns for a scorecard (without the ids), pure."""
+    return {
+        "questions": {code: result.score for code, result in card.indicators.items()},
+        "aggregates": [[str(kind), *rest] for kind, *rest in aggregates_of(card)],
+    }
+
+
 def replace(audit_id: int, scorecard_id: int, card: engine.Scorecard) -> None:
     """Make this scorecard the audit's newest scores, in the caller's transaction."""
     db.session.execute(delete(LatestScore).where(LatestScore.audit_id == audit_id))
-    rows = [
-        {
-            "audit_id": audit_id,
-            "kind": kind,
-            "code": code,
-            "scorecard_id": scorecard_id,
-            "score": score,
-            "band": band,
-            "coverage": coverage,
-        }
-        for kind, code, score, band, coverage in rows_of(card)
-    ]
-    if rows:
-        db.session.execute(insert(LatestScore), rows)
+    db.session.execute(
+        insert(LatestScore),
+        [{"audit_id": audit_id, "scorecard_id": scorecard_id, **values_of(card)}],
+    )
 
 
 def backfill(conn: Connection, batch: int = 500) -> int:
@@ -101,18 +97,12 @@ def backfill(conn: Connection, batch: int = 500) -> int:
         values = [
             {
                 "audit_id": audit_id,
-                "kind": kind,
-                "code": code,
                 "scorecard_id": snapshot_id,
-                "score": score,
-                "band": band,
-                "coverage": coverage,
+                **values_of(engine.Scorecard.from_dict(data)),
             }
             for snapshot_id, audit_id, data in rows
-            for kind, code, score, band, coverage in rows_of(engine.Scorecard.from_dict(data))
         ]
         conn.execute(delete(target).where(target.c.audit_id.in_([row[1] for row in rows])))
-        if values:
-            conn.execute(insert(target), values)
+        conn.execute(insert(target), values)
         done += len(rows)
         after = rows[-1][0]

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import delete, event, func, insert, select
 
 from audit.audits import services as audits
-from audit.audits.models import Audit, AuditCycle
+from audit.audits.models import AuditCycle
 from audit.exports import content
 from audit.exports.models import Export, ExportStatus
 from audit.extensions import db
@@ -31,32 +31,29 @@ def _submitted_and_validated(world: World) -> World:
     return world
 
 
-def _latest(world: World) -> list[tuple[str, str, int, float | None]]:
+def _latest(world: World) -> tuple[int, dict[str, float | None], list[list[object]]] | None:
     with world.app.app_context(), unit_of_work():
-        return [
-            (row.kind.value, row.code, row.scorecard_id, row.score)
-            for row in db.session.scalars(
-                select(LatestScore)
-                .where(LatestScore.audit_id == world.audit)
-                .order_by(LatestScore.kind, LatestScore.code)
-            )
-        ]
+        row = db.session.get(LatestScore, world.audit)
+        return None if row is None else (row.scorecard_id, row.questions, row.aggregates)
 
 
 def test_each_audit_keeps_the_scores_of_its_newest_scorecard_only(filled: World) -> None:
+    assert _latest(filled) is None
     filled.act(audits.submit, "commander", SIGNED)
     first = _latest(filled)
     with filled.app.app_context(), unit_of_work():
         [submitted] = db.session.scalars(
             select(ScorecardSnapshot.id).where(ScorecardSnapshot.audit_id == filled.audit)
         )
-        data = db.session.get(ScorecardSnapshot, submitted).data
-    assert {scorecard for _kind, _code, scorecard, _score in first} == {submitted}
-    kinds = {kind for kind, *_rest in first}
-    assert kinds == {"question", "domain", "recommendation", "overall"}
-    questions = {code: score for kind, code, _s, score in first if kind == "question"}
-    card = engine.Scorecard.from_dict(data)
+        card = engine.Scorecard.from_dict(db.session.get(ScorecardSnapshot, submitted).data)
+    assert first is not None
+    scorecard, questions, aggregates = first
+    assert scorecard == submitted
     assert questions == {code: item.score for code, item in card.indicators.items()}
+    assert {row[0] for row in aggregates} == {"domain", "recommendation", "overall"}
+    assert ["overall", "overall", card.overall.score, card.overall.band, card.overall.coverage] in (
+        aggregates
+    )
 
     filled.act(audits.validate, "adviser")
     second = _latest(filled)
@@ -64,9 +61,10 @@ def test_each_audit_keeps_the_scores_of_its_newest_scorecard_only(filled: World)
         newest = db.session.scalar(
             select(func.max(ScorecardSnapshot.id)).where(ScorecardSnapshot.audit_id == filled.audit)
         )
+        assert db.session.scalar(select(func.count()).select_from(LatestScore)) == 1
     assert newest != submitted
-    assert {scorecard for _kind, _code, scorecard, _score in second} == {newest}
-    assert len(second) == len(first)  # replaced, not added to
+    assert second is not None
+    assert second[0] == newest  # replaced, not added to
 
 
 def test_the_backfill_gives_what_the_worker_writes(filled: World) -> None:
@@ -195,13 +193,10 @@ def test_the_scores_sheet_lists_domains_recommendations_and_overall(filled: Worl
     assert levels == sorted(levels, key=["Domain", "Recommendation", "Overall"].index)
     with filled.app.app_context(), unit_of_work():
         stored = {
-            (row.kind, row.code): row.score
-            for row in db.session.scalars(
-                select(LatestScore).where(
-                    LatestScore.audit_id == filled.audit, LatestScore.kind != Kind.QUESTION
-                )
-            )
+            (Kind(kind), code): score
+            for kind, code, score, _band, _coverage in db.session.get(
+                LatestScore, filled.audit
+            ).aggregates
         }
-        assert db.session.get(Audit, filled.audit) is not None
     names = {"Domain": Kind.DOMAIN, "Recommendation": Kind.RECOMMENDATION, "Overall": Kind.OVERALL}
     assert {(names[row[2]], row[3]): row[4] for row in mine} == pytest.approx(stored)

@@ -100,7 +100,7 @@ def full_data_rows(
     answers = streams.Lockstep(streams.answers(cycle, units))
     evidence = streams.Lockstep(streams.evidence_counts(cycle, units))
     authors = streams.Lockstep(streams.override_authors(cycle, units))
-    scores = streams.Lockstep(streams.scores(cycle, units, (Kind.QUESTION,)))
+    scores = streams.Lockstep(streams.question_scores(cycle, units))
     for done, (audit_id, unit, institution, country, kind, unit_type, submitted) in enumerate(
         streams.audits(cycle, units)
     ):
@@ -120,7 +120,7 @@ def full_data_rows(
             stored,
             {code: int(n) for _id, code, n in evidence.take(audit_id)},
             {code: name or texts.deleted for _id, code, name in authors.take(audit_id)},
-            {code: score for _id, _kind, code, score, *_rest in scores.take(audit_id)},
+            next((found for _id, found in scores.take(audit_id)), {}),
         )
         yield from _audit_rows(base, fw, facts, texts)
         progress((done + 1) / total)
@@ -290,8 +290,8 @@ def _sex_table_cells(
 
 def score_lines(cycle: AuditCycle, units: Select[Any]) -> Iterator[xlsx.ScoreLine]:
     """Each audit's stored scores (newest scorecard): its domains, its recommendations and the
-    overall result, in the framework's order, for checking a recomputation against. Two
-    streamed queries, whatever the number of audits."""
+    overall result, in the framework's order, for checking a recomputation against. One
+    streamed query, whatever the number of audits."""
     fw = frameworks.framework_of(cycle.framework_version)
     texts = _Texts(fw)
     order = {
@@ -306,14 +306,11 @@ def score_lines(cycle: AuditCycle, units: Select[Any]) -> Iterator[xlsx.ScoreLin
         Kind.RECOMMENDATION: _("Recommendation"),
         Kind.OVERALL: _("Overall"),
     }
-    kinds = (Kind.DOMAIN, Kind.RECOMMENDATION, Kind.OVERALL)
-    scores = streams.Lockstep(streams.scores(cycle, units, kinds))
-    for audit_id, unit in streams.unit_names(cycle, units):
-        rows = scores.take(audit_id)
-        rows.sort(key=lambda row: order.get((row[1], row[2]), len(order)))
-        for _id, kind, code, score, band, coverage in rows:
+    for audit_id, unit, aggregates in streams.aggregate_scores(cycle, units):
+        rows = sorted(aggregates, key=lambda row: order.get((row[0], row[1]), len(order)))
+        for kind, code, score, band, coverage in rows:
             yield xlsx.ScoreLine(
-                audit_id, unit, levels[kind], code, score, texts.band(band), coverage
+                audit_id, unit, levels[Kind(kind)], code, score, texts.band(band), coverage
             )
 
 

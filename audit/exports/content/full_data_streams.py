@@ -10,7 +10,7 @@ ids: PostgreSQL binds at most 65,535 parameters per statement.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -21,7 +21,7 @@ from audit.extensions import db
 from audit.frameworks.models import FrameworkIndicator
 from audit.orgs.models import Country, Institution, Unit
 from audit.orgs.names import localized_name_sql
-from audit.scoring.latest_scores import Kind, LatestScore
+from audit.scoring.latest_scores import LatestScore
 
 #: Rows fetched from the server-side cursor at a time.
 BATCH = 2_000
@@ -118,27 +118,25 @@ def override_authors(cycle: AuditCycle, units: Select[Any]) -> Iterator[Any]:
     return _stream(_scoped(stmt, cycle, units).order_by(AuditLogEntry.id))
 
 
-def scores(cycle: AuditCycle, units: Select[Any], kinds: Sequence[Kind]) -> Iterator[Any]:
-    """(audit id, kind, code, score, band, coverage) of each audit's newest scorecard."""
+def question_scores(cycle: AuditCycle, units: Select[Any]) -> Iterator[Any]:
+    """(audit id, {question code: score}) of each audit's newest scorecard."""
     stmt = (
-        select(
-            Audit.id,
-            LatestScore.kind,
-            LatestScore.code,
-            LatestScore.score,
-            LatestScore.band,
-            LatestScore.coverage,
-        )
+        select(Audit.id, LatestScore.questions)
         .select_from(LatestScore)
         .join(Audit, LatestScore.audit_id == Audit.id)
-        .where(LatestScore.kind.in_(list(kinds)))
     )
     return _stream(_scoped(stmt, cycle, units))
 
 
-def unit_names(cycle: AuditCycle, units: Select[Any]) -> Iterator[Any]:
-    """(audit id, unit name) in the audit order."""
-    return _stream(_scoped(select(Audit.id, Unit.name), cycle, units))
+def aggregate_scores(cycle: AuditCycle, units: Select[Any]) -> Iterator[Any]:
+    """(audit id, unit name, [[kind, code, score, band, coverage], ...]) of each audit that
+    has a scorecard."""
+    stmt = (
+        select(Audit.id, Unit.name, LatestScore.aggregates)
+        .select_from(LatestScore)
+        .join(Audit, LatestScore.audit_id == Audit.id)
+    )
+    return _stream(_scoped(stmt, cycle, units))
 
 
 class Lockstep:

@@ -1,4 +1,4 @@
-"""Each audit's newest scores as rows (latest_scores), so the full-data export streams them in
+"""Each audit's newest scores in one small row (latest_scores), so the full-data export streams them in
 one query instead of reading every snapshot's JSON; filled from each audit's newest snapshot
 
 Revision ID: c3f81e20d9a4
@@ -23,20 +23,12 @@ def upgrade():
     op.create_table(
         'latest_scores',
         sa.Column('audit_id', sa.Integer(), nullable=False),
-        sa.Column(
-            'kind',
-            sa.Enum('question', 'domain', 'recommendation', 'overall', name='latest_score_kind',
-                    native_enum=False, create_constraint=True, length=32),
-            nullable=False,
-        ),
-        sa.Column('code', sa.String(length=12), nullable=False),
         sa.Column('scorecard_id', sa.Integer(), nullable=False),
-        sa.Column('score', sa.Float(), nullable=True),
-        sa.Column('band', sa.String(length=20), nullable=True),
-        sa.Column('coverage', sa.Float(), nullable=True),
+        sa.Column('questions', sa.JSON(), nullable=False),
+        sa.Column('aggregates', sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(['audit_id'], ['audits.id'], name=op.f('fk_latest_scores_audit_id_audits'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['scorecard_id'], ['scorecards.id'], name=op.f('fk_latest_scores_scorecard_id_scorecards'), ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('audit_id', 'kind', 'code', name=op.f('pk_latest_scores')),
+        sa.PrimaryKeyConstraint('audit_id', name=op.f('pk_latest_scores')),
     )
     latest_scores.backfill(op.get_bind())
 

@@ -8,8 +8,8 @@ overridden]` is kept for anything else (the overall result's domains). A full sc
 shipped framework takes about a third of format 1's 70 kB.
 
 `slim` drops the trace (every contribution, and each question's answer value) and keeps every
-score, band, coverage, comparability key and basis (what `compare` matches cycles on): older snapshots of an audit are kept that way,
-since every page reads an audit's newest snapshot and only its scores are compared later on.
+score, band, coverage, comparability key and basis (what `compare` matches cycles on): an
+audit's older snapshots are kept that way, since every page reads an audit's newest snapshot.
 
 Format 1 (objects with named keys, no "format" key) is still read.
 """
