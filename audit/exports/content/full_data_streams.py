@@ -24,7 +24,7 @@ from audit.orgs.names import localized_name_sql
 from audit.scoring.latest_scores import LatestScore
 
 #: Rows fetched from the server-side cursor at a time.
-BATCH = 2_000
+BATCH = 500
 
 
 def _scoped(stmt: Select[Any], cycle: AuditCycle, units: Select[Any]) -> Select[Any]:
