@@ -73,6 +73,21 @@ def visible_unit_ids(user: Any) -> Select[tuple[int]]:
     return ids.where(or_(*conditions))
 
 
+def reviewable_unit_ids(user: Any) -> Select[tuple[int]]:
+    """A SELECT of the ids of the units whose audits the user reviews (their adviser scope:
+    what `abilities` calls REVIEW), for the review queue."""
+    ids = select(UNITS.c.id)
+    if not _signed_in(user):
+        return ids.where(false())
+    conditions = []
+    for a in _assignments(user, Role.ADVISER):
+        if a.institution_id is not None:
+            conditions.append(UNITS.c.institution_id == a.institution_id)
+        elif a.unit is not None:
+            conditions.append(UNITS.c.path.startswith(a.unit.path, autoescape=True))
+    return ids.where(or_(*conditions)) if conditions else ids.where(false())
+
+
 def abilities(user: Any, unit: UnitLike) -> set[Can]:
     """What the user may do with this unit; empty when the unit is outside their scope."""
     if not _signed_in(user):

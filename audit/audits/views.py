@@ -20,7 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from audit.audits import history, services, values
+from audit import paging
+from audit.audits import history, listing, services, values
 from audit.audits.form_parts import (
     blockers_by_domain,
     broken_rules,
@@ -53,6 +54,7 @@ from forms.audits import (
     domain_form_class,
 )
 from forms.history import ValidateForm
+from forms.lists import AuditListForm
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
 
@@ -71,19 +73,47 @@ def _back(audit: Audit, anchor: str | None = None) -> Response:
 @bp.get("/")
 @login_required
 def index() -> str:
-    """Audits of the units the user may see: a commander's to-do list, an adviser's queue."""
+    """Audits of the units the user may see, a page at a time: a commander's to-do list, an
+    adviser's queue (`?queue=review`: submitted audits they review), filtered and sorted."""
     if not current_user.works_on_audits:
         abort(403)
-    audits = services.visible_audits(current_user)
-    order = {
-        AuditState.SUBMITTED: 0,
-        AuditState.RETURNED: 1,
-        AuditState.IN_PROGRESS: 2,
-        AuditState.NOT_STARTED: 3,
-        AuditState.VALIDATED: 4,
-    }
-    audits.sort(key=lambda a: (order[a.state], a.cycle.closes_on, a.unit.name))
-    return render_template("audits/index.html", audits=audits, state_labels=STATE_LABELS)
+    form = AuditListForm(formdata=request.args)
+    anything: list[tuple[str, str]] = [("", _("Any"))]
+    form.institution.choices = anything + [
+        (str(i), name) for i, name in listing.institutions(current_user)
+    ]
+    form.cycle.choices = anything + [(str(i), name) for i, name in listing.cycles(current_user)]
+    form.state.choices = anything + [(s.value, str(STATE_LABELS[s])) for s in AuditState]
+    form.validate()
+    ignored = [str(f.label.text) for f in form if f.name != "page" and f.errors]
+    for field in form:
+        if field.errors:
+            field.data = field.default or ""
+    page = paging.page_number(request.args.get("page"))
+    if page is None:
+        ignored.append(_("Page"))
+        page = 1
+    queue = request.args.get("queue") == "review"
+    filters = listing.Filters(
+        institution_id=int(form.institution.data) if form.institution.data else None,
+        cycle_id=int(form.cycle.data) if form.cycle.data else None,
+        state=AuditState(form.state.data) if form.state.data else None,
+        sort=form.sort.data or "state",
+        review_only=queue,
+    )
+    found = paging.paginate(listing.audits(current_user, filters), page, listing.PER_PAGE)
+    args = {f.name: f.data for f in form if f.name != "page" and f.data and f.data != f.default}
+    if queue:
+        args["queue"] = "review"
+    return render_template(
+        "audits/index.html",
+        audits=found,
+        form=form,
+        args=args,
+        ignored=ignored,
+        queue=queue,
+        state_labels=STATE_LABELS,
+    )
 
 
 @bp.get("/<int:audit_id>")

@@ -1,0 +1,83 @@
+"""Pages of a list that grows with the portfolio: the count in SQL, one page of rows fetched.
+
+Every list a national portfolio makes long (audits, units, accounts, an institution's units,
+an audit's history) shows at most `per_page` rows and a pager (`templates/_pager.html`). A page
+number from a link or a person is read by `page_number`: anything that is not a plain whole
+number is refused (the view ignores it, says so and shows the first page); a number past the
+last page shows the last page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+
+from audit.extensions import db
+
+T = TypeVar("T")
+
+#: The largest page number read (a six-digit number; anything longer is not a page).
+MAX_PAGE = 999_999
+
+
+def page_number(text: str | None) -> int | None:
+    """A page number people or links write ("3"); 1 when there is none; None when it is not a
+    page number at all."""
+    text = (text or "").strip()
+    if not text:
+        return 1
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) < 1:
+        return None
+    return int(text)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows and where it sits in the whole."""
+
+    items: Sequence[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_row(self) -> int:
+        return 0 if not self.total else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last_row(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+    def numbers(self) -> list[int | None]:
+        """The page numbers a pager links: the first, the last and two either side of this
+        one; None where numbers are left out."""
+        shown: list[int | None] = []
+        for number in range(1, self.pages + 1):
+            if number in (1, self.pages) or abs(number - self.page) <= 2:
+                shown.append(number)
+            elif shown and shown[-1] is not None:
+                shown.append(None)
+        return shown
+
+
+def count(stmt: Select[Any]) -> int:
+    """How many rows `stmt` gives, counted by the database."""
+    counted = stmt.order_by(None).subquery()
+    return int(db.session.scalar(select(func.count()).select_from(counted)) or 0)
+
+
+def paginate(stmt: Select[Any], page: int, per_page: int, *, scalars: bool = True) -> Page[Any]:
+    """Page `page` (1-based; past the end: the last page) of `stmt`, which must be ordered."""
+    total = count(stmt)
+    last = max(1, -(-total // per_page))
+    page = min(max(1, page), last)
+    limited = stmt.limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.scalars(limited).all() if scalars else db.session.execute(limited).all()
+    return Page(list(rows), page, per_page, total)
