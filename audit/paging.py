@@ -81,3 +81,30 @@ def paginate(stmt: Select[Any], page: int, per_page: int, *, scalars: bool = Tru
     limited = stmt.limit(per_page).offset((page - 1) * per_page)
     rows = db.session.scalars(limited).all() if scalars else db.session.execute(limited).all()
     return Page(list(rows), page, per_page, total)
+
+
+def requested_page(text: str | None, ignored: list[str], label: str) -> int:
+    """The page asked for; the first page, with `label` added to `ignored`, when the text is
+    not a page number."""
+    page = page_number(text)
+    if page is None:
+        ignored.append(label)
+        return 1
+    return page
+
+
+def name_contains(expr: Any, text: str) -> Any:
+    """A condition: the name `expr` contains `text`, whatever the case (LIKE wildcards in the
+    text are taken literally)."""
+    return func.lower(expr).contains(text.lower(), autoescape=True)
+
+
+#: The longest search text read from a name filter.
+MAX_SEARCH = 100
+
+
+def search_text(raw: str | None) -> str:
+    """The text to search for: trimmed, without control characters (which no name holds and
+    PostgreSQL refuses in a string), at most `MAX_SEARCH` characters."""
+    kept = "".join(ch for ch in (raw or "") if ch.isprintable() or ch == " ")
+    return kept.strip()[:MAX_SEARCH]

@@ -16,9 +16,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from audit import paging
 from audit.access.roles import admin_required
 from audit.accounts import services
 from audit.accounts import two_step_session as two_step
@@ -29,8 +31,12 @@ from audit.orgs.models import Country, Institution, Unit
 from audit.refusals import Refused
 from audit.refusals import web as refusals
 from forms.accounts import AssignmentForm, LanguageForm, LoginForm, PasswordChangeForm, UserForm
+from forms.lists import NameFilterForm
 
 bp = Blueprint("accounts", __name__)
+
+#: Accounts a page.
+USERS_PER_PAGE = 100
 
 
 def _login_limit() -> str:
@@ -165,9 +171,26 @@ def _assignment_form() -> AssignmentForm:
 @bp.get("/admin/users")
 @admin_required
 def users() -> str:
-    """Every account with its roles."""
-    rows = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("accounts/users.html", users=rows, role_labels=ROLE_LABELS)
+    """The accounts with their roles, a page at a time, narrowed by a piece of the name or
+    e-mail address."""
+    form = NameFilterForm(formdata=request.args)
+    ignored: list[str] = []
+    page = paging.requested_page(form.page.data, ignored, _("Page"))
+    search = paging.search_text(form.q.data)
+    stmt = select(User).options(selectinload(User.assignments)).order_by(User.name, User.id)
+    if search:
+        stmt = stmt.where(
+            or_(paging.name_contains(User.name, search), paging.name_contains(User.email, search))
+        )
+    found = paging.paginate(stmt, page, USERS_PER_PAGE)
+    return render_template(
+        "accounts/users.html",
+        users=found,
+        form=form,
+        args={"q": search} if search else {},
+        ignored=ignored,
+        role_labels=ROLE_LABELS,
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

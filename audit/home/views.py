@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 from werkzeug.wrappers import Response
 
+from audit import paging
 from audit.accounts.labels import ROLE_LABELS
 from audit.accounts.models import Role
-from audit.audits import services
+from audit.audits import listing, services
 from audit.audits.messages import STATE_LABELS
-from audit.audits.models import Audit, AuditState, CycleStatus
-from audit.audits.workflow import Actor
+from audit.audits.models import Audit, AuditCycle, AuditState, CycleStatus
 from audit.extensions import db
 from audit.orgs.labels import KIND_LABELS, UNIT_TYPE_LABELS
+from audit.orgs.models import Unit
 from audit.orgs.queries import funded_institutions, visible_units
 
 bp = Blueprint("home", __name__)
@@ -32,30 +35,43 @@ def _progress(audit: Audit) -> tuple[int, int, str | None, int]:
     return done, total, first, len(services.open_queries(audit))
 
 
+#: Rows of each list the home page shows; the rest is one link away.
+SHOWN = 50
+#: Audits waiting for review listed on the home page (the queue has them all).
+QUEUE_SHOWN = 10
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
-    """What the signed-in user looks after: their units, or the institutions they fund."""
-    units = db.session.scalars(visible_units(current_user)).all()
+    """What the signed-in user looks after: their audits, the audits waiting for their review,
+    their units, or the institutions they fund. Each list is a page fetched by the database
+    with its total counted there, so the page costs the same for 20 units as for 100,000."""
+    units = paging.paginate(
+        visible_units(current_user).options(contains_eager(Unit.institution)), 1, SHOWN
+    )
     funded = (
-        db.session.scalars(funded_institutions(current_user)).all()
+        db.session.scalars(funded_institutions(current_user).limit(SHOWN)).all()
         if current_user.has_role(Role.DONOR)
         else []
     )
-    audits = services.visible_audits(current_user) if current_user.works_on_audits else []
-    commanded = [
-        a
-        for a in audits
-        if Actor.COMMANDER in services.actors_for(current_user, a.unit)
-        and a.cycle.status is CycleStatus.OPEN
-    ]
-    to_review = [
-        a
-        for a in audits
-        if a.state is AuditState.SUBMITTED
-        and Actor.ADVISER in services.actors_for(current_user, a.unit)
-    ]
     commands = [a.unit_id for a in current_user.assignments if a.role is Role.COMMANDER]
+    commanded = list(
+        db.session.scalars(
+            select(Audit)
+            .join(Audit.cycle)
+            .where(Audit.unit_id.in_(commands), AuditCycle.status == CycleStatus.OPEN)
+            .order_by(AuditCycle.closes_on, Audit.id)
+        )
+    )
+    to_review = paging.paginate(
+        listing.audits(
+            current_user,
+            listing.Filters(state=AuditState.SUBMITTED, sort="deadline", review_only=True),
+        ),
+        1,
+        QUEUE_SHOWN,
+    )
     return render_template(
         "home/index.html",
         left_out=services.left_out(commands),

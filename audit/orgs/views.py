@@ -4,35 +4,55 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 from werkzeug.wrappers import Response
 
+from audit import paging
 from audit.access.roles import admin_required
 from audit.access.scope import Can, abilities
 from audit.extensions import db
 from audit.orgs import services
 from audit.orgs.labels import KIND_LABELS, UNIT_TYPE_LABELS
 from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitType
+from audit.orgs.names import localized_name_sql
 from audit.orgs.queries import unit_or_404, visible_units
 from audit.refusals import Refused
 from audit.refusals import web as refusals
 from forms.base import BaseForm
+from forms.lists import NameFilterForm
 from forms.orgs import CountryForm, InstitutionForm, UnitForm, name_versions
 
 bp = Blueprint("orgs", __name__)
 F = TypeVar("F", bound=BaseForm)
 
+#: Units a page.
+PER_PAGE = 100
+
 
 @bp.get("/units")
 @login_required
 def units() -> str:
-    """The units the user may open."""
-    rows = db.session.scalars(visible_units(current_user)).all()
-    return render_template("orgs/units.html", units=rows, type_labels=UNIT_TYPE_LABELS)
+    """The units the user may open, a page at a time, narrowed by a piece of the name."""
+    form = NameFilterForm(formdata=request.args)
+    ignored: list[str] = []
+    page = paging.requested_page(form.page.data, ignored, _("Page"))
+    search = paging.search_text(form.q.data)
+    stmt = visible_units(current_user).options(contains_eager(Unit.institution))
+    if search:
+        stmt = stmt.where(paging.name_contains(localized_name_sql(Unit), search))
+    found = paging.paginate(stmt, page, PER_PAGE)
+    return render_template(
+        "orgs/units.html",
+        units=found,
+        form=form,
+        args={"q": search} if search else {},
+        ignored=ignored,
+        type_labels=UNIT_TYPE_LABELS,
+    )
 
 
 @bp.get("/units/<int:unit_id>")
@@ -67,13 +87,18 @@ def _form(form_class: type[F], thing: Country | Institution | Unit | None) -> F:
 @bp.get("/admin/orgs")
 @admin_required
 def admin_index() -> str:
-    """Countries with their institutions and unit counts."""
+    """Countries with their institutions and unit counts (counted by the database)."""
     countries = db.session.scalars(
-        select(Country)
-        .options(selectinload(Country.institutions).selectinload(Institution.units))
-        .order_by(Country.name)
+        select(Country).options(selectinload(Country.institutions)).order_by(Country.name)
     ).all()
-    return render_template("orgs/admin_index.html", countries=countries, kind_labels=KIND_LABELS)
+    counts = dict(
+        db.session.execute(
+            select(Unit.institution_id, func.count(Unit.id)).group_by(Unit.institution_id)
+        ).all()
+    )
+    return render_template(
+        "orgs/admin_index.html", countries=countries, counts=counts, kind_labels=KIND_LABELS
+    )
 
 
 @bp.route("/admin/countries/new", methods=["GET", "POST"], defaults={"country_id": None})
@@ -136,10 +161,25 @@ def institution_form(institution_id: int | None) -> str | Response:
 @bp.get("/admin/institutions/<int:institution_id>/units")
 @admin_required
 def institution_units(institution_id: int) -> str:
-    """An institution's unit tree."""
+    """An institution's unit tree, a page at a time in tree order, narrowed by a piece of
+    the name."""
     institution = db.get_or_404(Institution, institution_id)
+    form = NameFilterForm(formdata=request.args)
+    ignored: list[str] = []
+    page = paging.requested_page(form.page.data, ignored, _("Page"))
+    search = paging.search_text(form.q.data)
+    stmt = select(Unit).where(Unit.institution_id == institution.id).order_by(Unit.path)
+    if search:
+        stmt = stmt.where(paging.name_contains(localized_name_sql(Unit), search))
+    found = paging.paginate(stmt, page, PER_PAGE)
     return render_template(
-        "orgs/admin_units.html", institution=institution, type_labels=UNIT_TYPE_LABELS
+        "orgs/admin_units.html",
+        institution=institution,
+        units=found,
+        form=form,
+        args={"institution_id": institution.id, **({"q": search} if search else {})},
+        ignored=ignored,
+        type_labels=UNIT_TYPE_LABELS,
     )
 
 
