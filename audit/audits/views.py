@@ -54,7 +54,7 @@ from forms.audits import (
     domain_form_class,
 )
 from forms.history import ValidateForm
-from forms.lists import AuditListForm
+from forms.lists import AuditListForm, ignored_filters
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
 
@@ -84,15 +84,8 @@ def index() -> str:
     ]
     form.cycle.choices = anything + [(str(i), name) for i, name in listing.cycles(current_user)]
     form.state.choices = anything + [(s.value, str(STATE_LABELS[s])) for s in AuditState]
-    form.validate()
-    ignored = [str(f.label.text) for f in form if f.name != "page" and f.errors]
-    for field in form:
-        if field.errors:
-            field.data = field.default or ""
-    page = paging.page_number(request.args.get("page"))
-    if page is None:
-        ignored.append(_("Page"))
-        page = 1
+    ignored = ignored_filters(form)
+    page = paging.requested_page(request.args.get("page"), ignored, _("Page"))
     queue = request.args.get("queue") == "review"
     filters = listing.Filters(
         institution_id=int(form.institution.data) if form.institution.data else None,

@@ -14,29 +14,27 @@ scores; counts are summed and shares recomputed from the sums.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, select
 
+from audit import paging
 from audit.access.scope import visible_unit_ids
 from audit.accounts.models import Role
+from audit.audits import listing
 from audit.audits.models import Audit, AuditCycle
 from audit.extensions import db
 from audit.frameworks import spec
-from audit.orgs.models import Institution, Unit
-from audit.orgs.names import localized_name_sql
-from audit.scoring import charts, donor_views, formatting
+from audit.scoring import charts, donor_views, formatting, heatmap
 from audit.scoring import services as scoring
 from audit.scoring.donor import validated
-from audit.scoring.models import DomainScore, ScorecardSnapshot
+from audit.scoring.formatting import band_label
+from audit.scoring.models import ScorecardSnapshot
 from audit.scoring.portfolio_parts import (
-    Score,
     SexTable,
     banded,
     cached_framework,
@@ -48,50 +46,11 @@ from audit.scoring.portfolio_parts import (
     sex_table,
     trend_chart,
 )
+from forms.lists import HeatMapForm, ignored_filters
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 bp.context_processor(formatting.template_helpers)
 bp.add_url_rule("/donor", view_func=donor_views.donor, methods=["GET"])
-
-
-@dataclass
-class UnitLine:
-    """One unit in the heat map (adviser view only)."""
-
-    audit_id: int
-    name: str
-    institution: str
-    overall: Score
-    domains: dict[str, Score] = field(default_factory=dict)
-
-
-def _unit_lines(cycle: AuditCycle, scope: Select[Any], fw: spec.Framework) -> list[UnitLine]:
-    """The units with a validated audit in the cycle, each with its domain scores (2 queries)."""
-    lines: dict[int, UnitLine] = {}
-    for audit_id, snapshot_id, name, institution, overall in db.session.execute(
-        select(
-            Audit.id,
-            ScorecardSnapshot.id,
-            localized_name_sql(Unit),
-            localized_name_sql(Institution),
-            ScorecardSnapshot.overall_score,
-        )
-        .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-        .join(Unit, Audit.unit_id == Unit.id)
-        .join(Institution, Unit.institution_id == Institution.id)
-        .where(*validated(scope, cycle.id))
-        .order_by(Institution.name, Unit.path)
-    ):
-        lines[snapshot_id] = UnitLine(audit_id, name, institution, banded(overall, fw))
-    for snapshot_id, code, value in db.session.execute(
-        select(DomainScore.scorecard_id, DomainScore.domain_code, DomainScore.score)
-        .join(ScorecardSnapshot, DomainScore.scorecard_id == ScorecardSnapshot.id)
-        .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-        .where(*validated(scope, cycle.id))
-    ):
-        if snapshot_id in lines:
-            lines[snapshot_id].domains[code] = banded(value, fw)
-    return list(lines.values())
 
 
 def _adviser_trend(scope: Select[Any], cache: dict[int, spec.Framework]) -> list[dict[str, Any]]:
@@ -145,6 +104,33 @@ def _sex_tables(cycle: AuditCycle, scope: Select[Any], fw: spec.Framework) -> li
     ]
 
 
+def _heat_map_filters(
+    fw: spec.Framework, domain_codes: list[str]
+) -> tuple[HeatMapForm, heatmap.Filters, list[str]]:
+    """The heat map's filter form read from the query string, the filters it gives, and the
+    labels of the filters that were not understood (and are ignored)."""
+    form = HeatMapForm(formdata=request.args)
+    form.institution.choices = [("", _("Any"))] + [
+        (str(i), name) for i, name in listing.institutions(current_user)
+    ]
+    form.domain.choices = [("", _("Overall"))] + [
+        (code, domain_label(fw, code)) for code in domain_codes
+    ]
+    form.band.choices = (
+        [("", _("Any"))]
+        + [(level, band_label(level)) for level in reversed(charts.BANDS)]
+        + [(heatmap.NO_SCORE, band_label(None))]
+    )
+    ignored = ignored_filters(form)
+    filters = heatmap.Filters(
+        institution_id=int(form.institution.data) if form.institution.data else None,
+        band=form.band.data or None,
+        domain=form.domain.data or None,
+        sort=form.sort.data or "unit",
+    )
+    return form, filters, ignored
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
@@ -157,14 +143,14 @@ def index() -> str:
         return render_template("scoring/portfolio.html", **context)
     cache: dict[int, spec.Framework] = {}
     fw = cached_framework(cycle.framework_version_id, cache)
-    units = _unit_lines(cycle, scope, fw)
     mean, scored = scoring.overall_rollup(cycle.id, scope)
     rollup = scoring.domain_rollup(cycle.id, scope)
-    domain_codes = ordered(
-        {r.domain_code for r in rollup} | {c for u in units for c in u.domains},
-        [d.code for d in fw.domains],
-    )
-    by_band = Counter(u.overall.band for u in units)
+    domain_codes = ordered({r.domain_code for r in rollup}, [d.code for d in fw.domains])
+    form, filters, ignored = _heat_map_filters(fw, domain_codes)
+    page = paging.requested_page(request.args.get("page"), ignored, _("Page"))
+    units = heatmap.lines(cycle.id, scope, fw, filters, page)
+    by_band = heatmap.band_counts(cycle.id, scope, fw)
+    unit_count = sum(by_band.values())
     domains = [
         {
             "code": r.domain_code,
@@ -178,7 +164,14 @@ def index() -> str:
     trend = _adviser_trend(scope, cache)
     context.update(
         units=units,
-        unit_count=len(units),
+        unit_count=unit_count,
+        form=form,
+        ignored=ignored,
+        heat_args={
+            "cycle": cycle.id,
+            **{f.name: f.data for f in form if f.name != "page" and f.data != f.default},
+        },
+        filtered=any(f.data != f.default for f in form if f.name != "page"),
         overall=banded(mean, fw),
         scored=scored,
         bands=[(band, by_band.get(band, 0)) for band in charts.BANDS],
