@@ -133,7 +133,21 @@ def hostile_requests(draw: st.DrawFn, world: World, pool: list[Target]) -> dict[
 def _query_names() -> list[str]:
     from tests.fuzz_support import FIELDS
 
-    return [*FIELDS, "page", "before", "units_from", "cycle", "q", "next"]
+    return [
+        *FIELDS,
+        "page",
+        "before",
+        "units_from",
+        "cycle",
+        "q",
+        "next",
+        "institution",
+        "state",
+        "sort",
+        "queue",
+        "band",
+        "domain",
+    ]
 
 
 def _fuzz(world: World, examples: int) -> int:

@@ -62,7 +62,9 @@ def audits(user: User, filters: Filters) -> Select[tuple[Audit]]:
         stmt = stmt.where(Unit.institution_id == filters.institution_id)
     if filters.cycle_id is not None:
         stmt = stmt.where(Audit.cycle_id == filters.cycle_id)
-    if filters.state is not None:
+    if filters.review_only:
+        stmt = stmt.where(Audit.state == AuditState.SUBMITTED)
+    elif filters.state is not None:
         stmt = stmt.where(Audit.state == filters.state)
     name = localized_name_sql(Unit)
     state_order = case(
