@@ -13,7 +13,7 @@ from audit.audits.models import Audit, AuditCycle, AuditState
 from audit.extensions import db
 from audit.outbox import services as outbox
 from audit.outbox.models import OutboxMessage
-from audit.scoring import engine, latest_scores, slimming
+from audit.scoring import current, engine, latest_scores, slimming
 from audit.scoring.models import (
     DomainScore,
     RecommendationScore,
@@ -76,6 +76,8 @@ def build_scorecard(message_id: int) -> ScorecardSnapshot | None:
             select(ScorecardSnapshot).where(ScorecardSnapshot.outbox_id == message_id)
         )
     latest_scores.replace(audit.id, snapshot.id, card)
+    if snapshot.trigger is Trigger.VALIDATED:
+        current.sync(audit.id, snapshot)
     slimming.slim_older(snapshot)
     return snapshot
 

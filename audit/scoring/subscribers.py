@@ -1,4 +1,5 @@
-"""Scoring's answers to what audits announce: a submitted or validated audit gets a scorecard.
+"""Scoring's answers to what audits announce: a submitted or validated audit gets a scorecard;
+validating or reopening one updates the current-scores read model (audit.scoring.current).
 
 Connected when the app is created (audit/__init__.py imports this module); the receivers run in
 the transaction of the change, so the scorecard job is recorded in the outbox with it.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from audit.audits import signals
 from audit.audits.models import Audit
+from audit.scoring import current
 from audit.scoring.models import Trigger
 from audit.scoring.services import request_scorecard
 
@@ -20,5 +22,14 @@ def score_submitted(audit: Audit, **_: object) -> None:
 
 @signals.audit_validated.connect
 def score_validated(audit: Audit, **_: object) -> None:
-    """A validated audit is scored again: this is the scorecard that counts in roll-ups."""
+    """A validated audit is scored again: this is the scorecard that counts in roll-ups. Until
+    the worker has built it, a scorecard validated before (the audit was reopened) counts
+    again, as it did before the reopening."""
     request_scorecard(audit, Trigger.VALIDATED)
+    current.sync(audit.id)
+
+
+@signals.audit_reopened.connect
+def uncount_reopened(audit: Audit, **_: object) -> None:
+    """A reopened audit leaves the roll-ups until it is validated again."""
+    current.sync(audit.id)
