@@ -2,8 +2,9 @@
 
 Shared by the donor page (portfolio_views.donor) and the donor summary workbook (audit.exports),
 so both publish exactly the same figures. A country is the sum of its funded institutions.
-Every figure reads the newest validated snapshot of each audit; means are means of unit scores,
-counts are summed and shares recomputed from the sums.
+Every figure reads the newest validated snapshot of each validated audit, as the read model
+`audit.scoring.current` keeps its sums; means are means of unit scores, counts are summed and
+shares recomputed from the sums.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, select
 
 from audit.access.scope import funded_scope
 from audit.accounts.models import Role, User
@@ -22,11 +23,11 @@ from audit.audits.models import Audit, AuditCycle
 from audit.extensions import db
 from audit.frameworks import spec
 from audit.i18n import pick
-from audit.orgs.models import Country, Institution, Unit
+from audit.orgs.models import Country, Institution
 from audit.orgs.queries import funded_institutions
-from audit.scoring import disclosure, engine
+from audit.scoring import current, disclosure, engine, sums
 from audit.scoring import services as scoring
-from audit.scoring.models import DomainScore, RecommendationScore, ScorecardSnapshot, SexCount
+from audit.scoring.models import ScorecardSnapshot
 
 #: Bands that count as "meets or exceeds" in the donor headline.
 MEETING = ("meets", "exceeds")
@@ -109,100 +110,34 @@ class ScopeTally:
 def tallies(
     cycle: AuditCycle, institution_ids: Sequence[int], fw: spec.Framework
 ) -> dict[int, ScopeTally]:
-    """Per institution: sums for the cycle and the trend, in five grouped queries."""
+    """Per institution: sums for the cycle and the trend, read from the current-scores read
+    model (`audit.scoring.current`) in one query."""
     found = {i: ScopeTally() for i in institution_ids}
-    units = select(Unit.id).where(Unit.institution_id.in_(institution_ids))
-    _add_overall(found, units, cycle.id, fw.bands or spec.DEFAULT_FRAMEWORK_BANDS)
-    _add_domains(found, units, cycle.id)
-    _add_recommendations(found, units, cycle.id)
-    _add_sex_tables(found, units, cycle.id)
-    _add_trend(found, units)
+    stored = current.read_all_cycles(current.Level.INSTITUTION, institution_ids)
+    for (cycle_id, institution_id), kept in stored.items():
+        tally = found[institution_id]
+        tally.trend[cycle_id] = [float(kept["overall"][0]), int(kept["overall"][1])]
+        if cycle_id == cycle.id:
+            tally_from(tally, kept)
     return found
 
 
-def _by_institution(*columns: Any) -> Select[Any]:
-    """Snapshot columns with the institution of each snapshot's unit first."""
-    return (
-        select(Unit.institution_id, *columns)
-        .select_from(ScorecardSnapshot)
-        .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-        .join(Unit, Audit.unit_id == Unit.id)
-    )
-
-
-def _add_overall(
-    found: dict[int, ScopeTally], units: Any, cycle_id: int, bands: Sequence[spec.Band]
-) -> None:
-    """Overall scores: one row per unit, read only to count bands (never shown one by one)."""
-    for institution_id, overall in db.session.execute(
-        _by_institution(ScorecardSnapshot.overall_score).where(*validated(units, cycle_id))
+def tally_from(tally: ScopeTally, kept: dict[str, Any]) -> ScopeTally:
+    """Fill a scope's figures for one cycle from its stored sums (`audit.scoring.sums`)."""
+    tally.overall_sum, tally.overall_n = float(kept["overall"][0]), int(kept["overall"][1])
+    tally.meeting = sum(int(kept["bands"].get(level, 0)) for level in MEETING)
+    for mine, key in (
+        (tally.domains, "domains"),
+        (tally.recommendations, "recommendations"),
+        (tally.coverage, "coverage"),
     ):
-        if overall is None:
-            continue
-        tally = found[institution_id]
-        tally.overall_sum += overall
-        tally.overall_n += 1
-        tally.meeting += int(engine.band(overall, bands) in MEETING)
-
-
-def _add_domains(found: dict[int, ScopeTally], units: Any, cycle_id: int) -> None:
-    """Sum and count of the unit scores of each domain."""
-    for institution_id, code, total, n in db.session.execute(
-        _by_institution(
-            DomainScore.domain_code, func.sum(DomainScore.score), func.count(DomainScore.score)
-        )
-        .join(DomainScore, DomainScore.scorecard_id == ScorecardSnapshot.id)
-        .where(*validated(units, cycle_id))
-        .group_by(Unit.institution_id, DomainScore.domain_code)
-    ):
-        found[institution_id].domains[code] = [float(total or 0), int(n)]
-
-
-def _add_recommendations(found: dict[int, ScopeTally], units: Any, cycle_id: int) -> None:
-    """Sum and count of the unit scores and coverage of each recommendation."""
-    for institution_id, code, total, n, coverage, covered in db.session.execute(
-        _by_institution(
-            RecommendationScore.recommendation_code,
-            func.sum(RecommendationScore.score),
-            func.count(RecommendationScore.score),
-            func.sum(RecommendationScore.coverage),
-            func.count(RecommendationScore.coverage),
-        )
-        .join(RecommendationScore, RecommendationScore.scorecard_id == ScorecardSnapshot.id)
-        .where(*validated(units, cycle_id))
-        .group_by(Unit.institution_id, RecommendationScore.recommendation_code)
-    ):
-        found[institution_id].recommendations[code] = [float(total or 0), int(n)]
-        found[institution_id].coverage[code] = [float(coverage or 0), int(covered)]
-
-
-def _add_sex_tables(found: dict[int, ScopeTally], units: Any, cycle_id: int) -> None:
-    """Summed counts of each sex-disaggregated table, row by row."""
-    for institution_id, code, row, women, men, not_recorded, n, sensitive in db.session.execute(
-        _by_institution(*scoring.sex_sums())
-        .join(SexCount, SexCount.scorecard_id == ScorecardSnapshot.id)
-        .where(*validated(units, cycle_id))
-        .group_by(Unit.institution_id, SexCount.indicator_code, SexCount.row_code)
-    ):
-        tally = found[institution_id]
-        tally.sex.setdefault(code, {})[row] = [int(women), int(men), int(not_recorded)]
-        # A table's units: the fewest contributing to any of its rows.
-        tally.sex_units[code] = min(tally.sex_units.get(code, int(n)), int(n))
-        tally.sex_sensitive[code] = tally.sex_sensitive.get(code, False) or bool(sensitive)
-
-
-def _add_trend(found: dict[int, ScopeTally], units: Any) -> None:
-    """Sum and count of the overall unit scores of every cycle."""
-    for institution_id, cycle_id, total, n in db.session.execute(
-        _by_institution(
-            Audit.cycle_id,
-            func.sum(ScorecardSnapshot.overall_score),
-            func.count(ScorecardSnapshot.overall_score),
-        )
-        .where(*validated(units))
-        .group_by(Unit.institution_id, Audit.cycle_id)
-    ):
-        found[institution_id].trend[cycle_id] = [float(total or 0), int(n)]
+        for code, (total, n) in kept[key].items():
+            mine[code] = [float(total), int(n)]
+    for code, rows in kept["sex"].items():
+        tally.sex[code] = {row: [int(c) for c in cells[:3]] for row, cells in rows.items()}
+        tally.sex_units[code] = sums.sex_units(kept, code)
+        tally.sex_sensitive[code] = bool(kept["sensitive"].get(code))
+    return tally
 
 
 class DisclosureRules:
