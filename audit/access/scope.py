@@ -16,6 +16,7 @@ Rules:
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -86,6 +87,30 @@ def reviewable_unit_ids(user: Any) -> Select[tuple[int]]:
         elif a.unit is not None:
             conditions.append(UNITS.c.path.startswith(a.unit.path, autoescape=True))
     return ids.where(or_(*conditions)) if conditions else ids.where(false())
+
+
+@dataclass(frozen=True)
+class WholeInstitutions:
+    """A scope made of whole institutions: every one (`every`) or those of `ids`."""
+
+    every: bool
+    ids: frozenset[int] = frozenset()
+
+
+def whole_institutions(user: Any) -> WholeInstitutions | None:
+    """The institutions the user sees every unit of, when those units are all they see
+    (an administrator; an adviser assigned only whole institutions), so roll-ups can read
+    the sums kept per institution; None when the scope is made of single units or subtrees."""
+    if not _signed_in(user):
+        return None
+    if user.has_role(Role.ADMIN):
+        return WholeInstitutions(every=True)
+    if _assignments(user, Role.COMMANDER):
+        return None
+    advising = _assignments(user, Role.ADVISER)
+    if not advising or any(a.institution_id is None for a in advising):
+        return None
+    return WholeInstitutions(every=False, ids=frozenset(a.institution_id for a in advising))
 
 
 def abilities(user: Any, unit: UnitLike) -> set[Can]:

@@ -17,13 +17,12 @@ from sqlalchemy import Select, and_, case, func, literal, null, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit import paging
-from audit.audits.models import Audit
 from audit.extensions import db
 from audit.frameworks import spec
 from audit.orgs.models import Institution, Unit
 from audit.orgs.names import localized_name_sql
-from audit.scoring.donor import validated
-from audit.scoring.models import DomainScore, ScorecardSnapshot
+from audit.scoring.current import CurrentScore
+from audit.scoring.models import DomainScore
 from audit.scoring.portfolio_parts import Score, banded
 
 #: Units a page of the heat map.
@@ -69,28 +68,32 @@ def band_case(score: Any, fw: spec.Framework) -> ColumnElement[Any]:
 
 
 def _score_column(filters: Filters) -> Any:
-    return DomainScore.score if filters.domain else ScorecardSnapshot.overall_score
+    return DomainScore.score if filters.domain else CurrentScore.overall_score
 
 
 def _units(cycle_id: int, scope: Select[Any], filters: Filters) -> Select[Any]:
+    """The validated audits of the cycle in the scope, from the read model (one row each)."""
     stmt = (
         select(
-            Audit.id,
-            ScorecardSnapshot.id,
+            CurrentScore.audit_id,
+            CurrentScore.scorecard_id,
             localized_name_sql(Unit),
             localized_name_sql(Institution),
-            ScorecardSnapshot.overall_score,
+            CurrentScore.overall_score,
         )
-        .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-        .join(Unit, Audit.unit_id == Unit.id)
+        .join(Unit, CurrentScore.unit_id == Unit.id)
         .join(Institution, Unit.institution_id == Institution.id)
-        .where(*validated(scope, cycle_id))
+        .where(
+            CurrentScore.cycle_id == cycle_id,
+            CurrentScore.counted.is_(True),
+            CurrentScore.unit_id.in_(scope),
+        )
     )
     if filters.domain:
         stmt = stmt.outerjoin(
             DomainScore,
             and_(
-                DomainScore.scorecard_id == ScorecardSnapshot.id,
+                DomainScore.scorecard_id == CurrentScore.scorecard_id,
                 DomainScore.domain_code == filters.domain,
             ),
         )
@@ -112,9 +115,9 @@ def lines(
         stmt = stmt.where(band_case(score, fw) == filters.band)
     name = localized_name_sql(Unit)
     orders: dict[str, tuple[Any, ...]] = {
-        "unit": (Institution.name, Unit.path, Audit.id),
-        "weakest": (score.asc().nulls_last(), name, Audit.id),
-        "strongest": (score.desc().nulls_last(), name, Audit.id),
+        "unit": (Institution.name, Unit.path, CurrentScore.audit_id),
+        "weakest": (score.asc().nulls_last(), name, CurrentScore.audit_id),
+        "strongest": (score.desc().nulls_last(), name, CurrentScore.audit_id),
     }
     found = paging.paginate(
         stmt.order_by(*orders.get(filters.sort, orders["unit"])), page, PER_PAGE, scalars=False

@@ -7,9 +7,10 @@ cycles. Advisers are reviewers: they see unit names and exact numbers, and every
 unit links to its scorecard. The donors' page, ``/portfolio/donor``, is audit.scoring.donor_views;
 this blueprint routes it.
 
-Every figure reads the newest validated snapshot of each audit (scoring.latest_validated_ids):
-an audit is one unit in one cycle, so each unit counts once per cycle. Means are means of unit
-scores; counts are summed and shares recomputed from the sums.
+Every figure reads the newest validated snapshot of each validated audit: an audit is one unit
+in one cycle, so each unit counts once per cycle. The figures come from the sums the read model
+keeps (audit.scoring.portfolio_rollup), the heat map a page at a time (audit.scoring.heatmap).
+Means are means of unit scores; counts are summed and shares recomputed from the sums.
 """
 
 from __future__ import annotations
@@ -20,20 +21,14 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Select, func, select
 
 from audit import paging
 from audit.access.scope import visible_unit_ids
 from audit.accounts.models import Role
 from audit.audits import listing
-from audit.audits.models import Audit, AuditCycle
-from audit.extensions import db
 from audit.frameworks import spec
-from audit.scoring import charts, donor_views, formatting, heatmap
-from audit.scoring import services as scoring
-from audit.scoring.donor import validated
+from audit.scoring import charts, donor_views, formatting, heatmap, portfolio_rollup
 from audit.scoring.formatting import band_label
-from audit.scoring.models import ScorecardSnapshot
 from audit.scoring.portfolio_parts import (
     SexTable,
     banded,
@@ -53,46 +48,27 @@ bp.context_processor(formatting.template_helpers)
 bp.add_url_rule("/donor", view_func=donor_views.donor, methods=["GET"])
 
 
-def _adviser_trend(scope: Select[Any], cache: dict[int, spec.Framework]) -> list[dict[str, Any]]:
-    """Overall mean per cycle over the same scope (one GROUP BY over cycles)."""
-    rows = db.session.execute(
-        select(
-            AuditCycle.id,
-            AuditCycle.name,
-            AuditCycle.opens_on,
-            AuditCycle.framework_version_id,
-            func.avg(ScorecardSnapshot.overall_score),
-            func.count(ScorecardSnapshot.overall_score),
-        )
-        .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-        .join(AuditCycle, Audit.cycle_id == AuditCycle.id)
-        .where(*validated(scope))
-        .group_by(
-            AuditCycle.id, AuditCycle.name, AuditCycle.opens_on, AuditCycle.framework_version_id
-        )
-        .order_by(AuditCycle.opens_on, AuditCycle.id)
-    ).all()
+def _adviser_trend(
+    points: list[portfolio_rollup.TrendPoint], cache: dict[int, spec.Framework]
+) -> list[dict[str, Any]]:
+    """Overall mean per cycle over the same scope, banded by each cycle's framework."""
     return [
         {
-            "cycle_id": cycle_id,
-            "name": name,
-            "units": int(count),
-            "mean": banded(
-                float(mean) if mean is not None else None, cached_framework(version, cache)
-            ),
+            "cycle_id": p.cycle_id,
+            "name": p.name,
+            "units": p.units,
+            "mean": banded(p.mean, cached_framework(p.framework_version_id, cache)),
         }
-        for cycle_id, name, _opens, version, mean, count in rows
+        for p in points
     ]
 
 
-def _sex_tables(cycle: AuditCycle, scope: Select[Any], fw: spec.Framework) -> list[SexTable]:
+def _sex_tables(rows: list[portfolio_rollup.SexRow], fw: spec.Framework) -> list[SexTable]:
     """The sex-disaggregated tables summed over the scope, exact (advisers are reviewers)."""
     tables: dict[str, dict[str, Sequence[int]]] = {}
     table_units: dict[str, int] = {}
     sensitive: dict[str, bool] = {}
-    for code, row, women, men, not_recorded, count, is_sensitive in scoring.sex_totals(
-        cycle.id, scope
-    ):
+    for code, row, women, men, not_recorded, count, is_sensitive in rows:
         tables.setdefault(code, {})[row] = (int(women), int(men), int(not_recorded))
         table_units[code] = max(table_units.get(code, 0), int(count))
         sensitive[code] = sensitive.get(code, False) or bool(is_sensitive)
@@ -143,14 +119,14 @@ def index() -> str:
         return render_template("scoring/portfolio.html", **context)
     cache: dict[int, spec.Framework] = {}
     fw = cached_framework(cycle.framework_version_id, cache)
-    mean, scored = scoring.overall_rollup(cycle.id, scope)
-    rollup = scoring.domain_rollup(cycle.id, scope)
+    figures = portfolio_rollup.rollup(current_user, scope, cycle, fw)
+    mean, scored, rollup = figures.mean, figures.scored, figures.domains
     domain_codes = ordered({r.domain_code for r in rollup}, [d.code for d in fw.domains])
     form, filters, ignored = _heat_map_filters(fw, domain_codes)
     page = paging.requested_page(request.args.get("page"), ignored, _("Page"))
     units = heatmap.lines(cycle.id, scope, fw, filters, page)
-    by_band = heatmap.band_counts(cycle.id, scope, fw)
-    unit_count = sum(by_band.values())
+    by_band = figures.bands
+    unit_count = figures.units
     domains = [
         {
             "code": r.domain_code,
@@ -160,8 +136,8 @@ def index() -> str:
         }
         for r in sorted(rollup, key=lambda r: domain_codes.index(r.domain_code))
     ]
-    sex_tables = _sex_tables(cycle, scope, fw)
-    trend = _adviser_trend(scope, cache)
+    sex_tables = _sex_tables(figures.sex, fw)
+    trend = _adviser_trend(figures.trend, cache)
     context.update(
         units=units,
         unit_count=unit_count,
