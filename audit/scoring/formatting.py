@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date, format_decimal, format_percent
+from babel.numbers import parse_pattern
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -34,9 +35,16 @@ BREAK_LABELS = {
 }
 
 
+#: A score's pattern, parsed once: a heat map formats hundreds of scores per page.
+_SCORE_PATTERN = parse_pattern("#,##0.#")
+
+
 def fmt_score(value: float | None) -> str:
-    """A 0-100 score: one decimal at most; "—" when there is none."""
-    return "—" if value is None else format_decimal(value, format="#,##0.#")
+    """A 0-100 score: one decimal at most; "—" when there is none (what Flask-Babel's
+    `format_decimal(value, format="#,##0.#")` writes, without parsing the pattern each time)."""
+    if value is None:
+        return "—"
+    return _SCORE_PATTERN.apply(value, get_locale() or "en", numbering_system="latn")
 
 
 def fmt_coverage(value: float | None) -> str:

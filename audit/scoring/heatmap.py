@@ -23,10 +23,10 @@ from audit.orgs.models import Institution, Unit
 from audit.orgs.names import localized_name_sql
 from audit.scoring.current import CurrentScore
 from audit.scoring.models import DomainScore
-from audit.scoring.portfolio_parts import Score, banded
+from audit.scoring.portfolio_parts import Score
 
 #: Units a page of the heat map.
-PER_PAGE = 100
+PER_PAGE = 50
 #: The band filter's value for units without a score.
 NO_SCORE = "none"
 SORTS = ("unit", "weakest", "strongest")
@@ -119,20 +119,26 @@ def lines(
         "weakest": (score.asc().nulls_last(), name, CurrentScore.audit_id),
         "strongest": (score.desc().nulls_last(), name, CurrentScore.audit_id),
     }
+    stmt = stmt.add_columns(band_case(CurrentScore.overall_score, fw))
     found = paging.paginate(
         stmt.order_by(*orders.get(filters.sort, orders["unit"])), page, PER_PAGE, scalars=False
     )
     by_snapshot = {
-        snapshot_id: UnitLine(audit_id, unit, institution, banded(overall, fw))
-        for audit_id, snapshot_id, unit, institution, overall in found.items
+        snapshot_id: UnitLine(audit_id, unit, institution, Score(overall, band))
+        for audit_id, snapshot_id, unit, institution, overall, band in found.items
     }
     if by_snapshot:
-        for snapshot_id, code, value in db.session.execute(
-            select(DomainScore.scorecard_id, DomainScore.domain_code, DomainScore.score).where(
-                DomainScore.scorecard_id.in_(list(by_snapshot))
-            )
+        # The bands come from SQL too: `band_case` is the engine's rule, without a Fraction
+        # per cell.
+        for snapshot_id, code, value, band in db.session.execute(
+            select(
+                DomainScore.scorecard_id,
+                DomainScore.domain_code,
+                DomainScore.score,
+                band_case(DomainScore.score, fw),
+            ).where(DomainScore.scorecard_id.in_(list(by_snapshot)))
         ):
-            by_snapshot[snapshot_id].domains[code] = banded(value, fw)
+            by_snapshot[snapshot_id].domains[code] = Score(value, band)
     return paging.Page(list(by_snapshot.values()), found.page, found.per_page, found.total)
 
 

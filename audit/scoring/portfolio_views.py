@@ -16,6 +16,7 @@ Means are means of unit scores; counts are summed and shares recomputed from the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
@@ -28,8 +29,9 @@ from audit.accounts.models import Role
 from audit.audits import listing
 from audit.frameworks import spec
 from audit.scoring import charts, donor_views, formatting, heatmap, portfolio_rollup
-from audit.scoring.formatting import band_label
+from audit.scoring.formatting import band_label, fmt_score
 from audit.scoring.portfolio_parts import (
+    Score,
     SexTable,
     banded,
     cached_framework,
@@ -80,6 +82,61 @@ def _sex_tables(rows: list[portfolio_rollup.SexRow], fw: spec.Framework) -> list
     ]
 
 
+@dataclass(frozen=True)
+class HeatCell:
+    """One score of the heat map, ready to show: its text, colour class and spoken label."""
+
+    code: str
+    text: str
+    css: str
+    label: str
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    """One unit of the heat map with its scorecard's address and its cells."""
+
+    audit_id: int
+    name: str
+    institution: str
+    url: str
+    cells: list[HeatCell | None]
+
+
+def _heat_rows(
+    lines: Sequence[heatmap.UnitLine], codes: list[str], labels: dict[str, str]
+) -> list[HeatRow]:
+    """The page's units as rows of ready cells: each number is formatted, each band named and
+    the spoken-label pattern translated once per page, not once per cell."""
+    pattern = _("%(label)s: %(score)s (%(band)s)")
+    shown: dict[float | None, str] = {}
+    names: dict[str | None, str] = {}
+
+    def cell(code: str, label: str, score: Score | None) -> HeatCell | None:
+        if score is None:
+            return None
+        if score.value not in shown:
+            shown[score.value] = fmt_score(score.value)
+        if score.band not in names:
+            names[score.band] = band_label(score.band)
+        text = shown[score.value]
+        spoken = pattern % {"label": label, "score": text, "band": names[score.band]}
+        return HeatCell(code, text, charts.band_class(score.band), spoken)
+
+    overall = _("Overall")
+    return [
+        HeatRow(
+            line.audit_id,
+            line.name,
+            line.institution,
+            url_for("scorecards.unit", audit_id=line.audit_id),
+            [cell("overall", overall, line.overall)]
+            + [cell(code, labels[code], line.domains.get(code)) for code in codes],
+        )
+        for line in lines
+    ]
+
+
 def _heat_map_filters(
     fw: spec.Framework, domain_codes: list[str]
 ) -> tuple[HeatMapForm, heatmap.Filters, list[str]]:
@@ -125,6 +182,7 @@ def index() -> str:
     form, filters, ignored = _heat_map_filters(fw, domain_codes)
     page = paging.requested_page(request.args.get("page"), ignored, _("Page"))
     units = heatmap.lines(cycle.id, scope, fw, filters, page)
+    domain_labels = {code: domain_label(fw, code) for code in domain_codes}
     by_band = figures.bands
     unit_count = figures.units
     domains = [
@@ -140,6 +198,7 @@ def index() -> str:
     trend = _adviser_trend(figures.trend, cache)
     context.update(
         units=units,
+        heat_rows=_heat_rows(units.items, domain_codes, domain_labels),
         unit_count=unit_count,
         form=form,
         ignored=ignored,
@@ -153,7 +212,7 @@ def index() -> str:
         bands=[(band, by_band.get(band, 0)) for band in charts.BANDS],
         unbanded=by_band.get(None, 0),
         domain_codes=domain_codes,
-        domain_labels={code: domain_label(fw, code) for code in domain_codes},
+        domain_labels=domain_labels,
         domains=domains,
         domain_chart=chart(
             [(d["label"], d["mean"].value, d["mean"].band) for d in domains],
@@ -167,6 +226,5 @@ def index() -> str:
             _("Mean overall score"),
             "chart-portfolio-trend",
         ),
-        scorecard_url=lambda audit_id: url_for("scorecards.unit", audit_id=audit_id),
     )
     return render_template("scoring/portfolio.html", **context)
