@@ -73,9 +73,12 @@ def count(stmt: Select[Any]) -> int:
     return int(db.session.scalar(select(func.count()).select_from(counted)) or 0)
 
 
-def paginate(stmt: Select[Any], page: int, per_page: int, *, scalars: bool = True) -> Page[Any]:
-    """Page `page` (1-based; past the end: the last page) of `stmt`, which must be ordered."""
-    total = count(stmt)
+def paginate(
+    stmt: Select[Any], page: int, per_page: int, *, scalars: bool = True, total: int | None = None
+) -> Page[Any]:
+    """Page `page` (1-based; past the end: the last page) of `stmt`, which must be ordered;
+    `total`, when the caller already knows how many rows there are, saves counting them."""
+    total = count(stmt) if total is None else total
     last = max(1, -(-total // per_page))
     page = min(max(1, page), last)
     limited = stmt.limit(per_page).offset((page - 1) * per_page)

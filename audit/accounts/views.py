@@ -36,7 +36,7 @@ from forms.lists import NameFilterForm
 bp = Blueprint("accounts", __name__)
 
 #: Accounts a page.
-USERS_PER_PAGE = 100
+USERS_PER_PAGE = 50
 
 
 def _login_limit() -> str:

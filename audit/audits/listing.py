@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import contains_eager
 
-from audit.access.scope import reviewable_unit_ids, visible_unit_ids
+from audit.access.scope import reviewable_unit_ids, visible
 from audit.accounts.models import User
 from audit.audits.models import Audit, AuditCycle, AuditState
 from audit.extensions import db
@@ -50,13 +50,17 @@ class Filters:
 
 def audits(user: User, filters: Filters) -> Select[tuple[Audit]]:
     """The audits the user may see that pass the filters, ordered (for `paging.paginate`)."""
-    units = reviewable_unit_ids(user) if filters.review_only else visible_unit_ids(user)
+    in_scope = (
+        Audit.unit_id.in_(reviewable_unit_ids(user).scalar_subquery())
+        if filters.review_only
+        else visible(user, Audit.unit_id)
+    )
     stmt = (
         select(Audit)
         .join(Audit.unit)
         .join(Audit.cycle)
         .options(contains_eager(Audit.unit), contains_eager(Audit.cycle))
-        .where(Audit.unit_id.in_(units.scalar_subquery()))
+        .where(in_scope)
     )
     if filters.institution_id is not None:
         stmt = stmt.where(Unit.institution_id == filters.institution_id)
@@ -80,16 +84,16 @@ def audits(user: User, filters: Filters) -> Select[tuple[Audit]]:
 
 
 def institutions(user: User) -> list[tuple[int, str]]:
-    """(id, name) of the institutions the user sees units of, for the filter."""
+    """(id, name) of the institutions the user sees units of, for the filter (each found by
+    its first unit in scope, not by reading them all)."""
+    has_unit = (
+        select(Unit.id)
+        .where(Unit.institution_id == Institution.id, visible(user, Unit.id))
+        .exists()
+    )
     rows = db.session.execute(
         select(Institution.id, localized_name_sql(Institution))
-        .where(
-            Institution.id.in_(
-                select(Unit.institution_id).where(
-                    Unit.id.in_(visible_unit_ids(user).scalar_subquery())
-                )
-            )
-        )
+        .where(has_unit)
         .order_by(localized_name_sql(Institution), Institution.id)
     )
     return [(int(i), str(n)) for i, n in rows]
@@ -97,15 +101,14 @@ def institutions(user: User) -> list[tuple[int, str]]:
 
 def cycles(user: User) -> list[tuple[int, str]]:
     """(id, name) of the cycles with an audit the user sees, newest first, for the filter."""
+    has_audit = (
+        select(Audit.id)
+        .where(Audit.cycle_id == AuditCycle.id, visible(user, Audit.unit_id))
+        .exists()
+    )
     rows = db.session.execute(
         select(AuditCycle.id, AuditCycle.name)
-        .where(
-            AuditCycle.id.in_(
-                select(Audit.cycle_id).where(
-                    Audit.unit_id.in_(visible_unit_ids(user).scalar_subquery())
-                )
-            )
-        )
+        .where(has_audit)
         .order_by(AuditCycle.opens_on.desc(), AuditCycle.id)
     )
     return [(int(i), str(n)) for i, n in rows]

@@ -9,7 +9,7 @@ from flask import abort
 from sqlalchemy import Select, or_, select
 
 from audit.access.roles import Role
-from audit.access.scope import Can, abilities, funded_scope, visible_unit_ids
+from audit.access.scope import Can, abilities, funded_scope, visible
 from audit.extensions import db
 from audit.orgs.models import Institution, Unit
 
@@ -18,7 +18,7 @@ def visible_units(user: Any) -> Select[tuple[Unit]]:
     """A SELECT of the units the user may open, ordered by institution and tree position."""
     return (
         select(Unit)
-        .where(Unit.id.in_(visible_unit_ids(user)))
+        .where(visible(user, Unit.id))
         .join(Unit.institution)
         .order_by(Institution.name, Unit.path)
     )

@@ -30,7 +30,7 @@ bp = Blueprint("orgs", __name__)
 F = TypeVar("F", bound=BaseForm)
 
 #: Units a page.
-PER_PAGE = 100
+PER_PAGE = 50
 
 
 @bp.get("/units")

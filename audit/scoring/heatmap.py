@@ -103,10 +103,17 @@ def _units(cycle_id: int, scope: Select[Any], filters: Filters) -> Select[Any]:
 
 
 def lines(
-    cycle_id: int, scope: Select[Any], fw: spec.Framework, filters: Filters, page: int
+    cycle_id: int,
+    scope: Select[Any],
+    fw: spec.Framework,
+    filters: Filters,
+    page: int,
+    units: int | None = None,
 ) -> paging.Page[UnitLine]:
     """One page of the units with a validated audit in the cycle, each with its domain scores
-    (a count, the page, and the page's domain scores: three queries)."""
+    (a count, the page, and the page's domain scores: three queries). `units`: how many units
+    the scope has in the cycle, when the roll-up has counted them already (used only when no
+    filter narrows the list)."""
     score = _score_column(filters)
     stmt = _units(cycle_id, scope, filters)
     if filters.band == NO_SCORE:
@@ -120,8 +127,13 @@ def lines(
         "strongest": (score.desc().nulls_last(), name, CurrentScore.audit_id),
     }
     stmt = stmt.add_columns(band_case(CurrentScore.overall_score, fw))
+    narrowed = filters.band is not None or filters.institution_id is not None
     found = paging.paginate(
-        stmt.order_by(*orders.get(filters.sort, orders["unit"])), page, PER_PAGE, scalars=False
+        stmt.order_by(*orders.get(filters.sort, orders["unit"])),
+        page,
+        PER_PAGE,
+        scalars=False,
+        total=None if narrowed else units,
     )
     by_snapshot = {
         snapshot_id: UnitLine(audit_id, unit, institution, Score(overall, band))

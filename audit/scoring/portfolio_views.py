@@ -181,7 +181,7 @@ def index() -> str:
     domain_codes = ordered({r.domain_code for r in rollup}, [d.code for d in fw.domains])
     form, filters, ignored = _heat_map_filters(fw, domain_codes)
     page = paging.requested_page(request.args.get("page"), ignored, _("Page"))
-    units = heatmap.lines(cycle.id, scope, fw, filters, page)
+    units = heatmap.lines(cycle.id, scope, fw, filters, page, units=figures.units)
     domain_labels = {code: domain_label(fw, code) for code in domain_codes}
     by_band = figures.bands
     unit_count = figures.units
