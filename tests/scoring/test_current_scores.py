@@ -140,3 +140,48 @@ def test_a_reopened_audit_leaves_the_sums_and_returns_when_validated_again(four)
     with four.world.app.app_context():
         assert stored()[key]["units"] == 1
     check(four)
+
+
+def test_two_transactions_adding_to_one_institution_add_up(four):
+    """The sums row is held while it changes: a second writer waits for the first to commit
+    and adds to what it stored (on PostgreSQL a row lock; on SQLite the write lock)."""
+    import threading
+    import time
+
+    validate(four, "a")
+    app = four.world.app
+    with app.app_context():
+        row = db.session.get(CurrentScore, four.audits["a"])
+        part, police = row.contribution, row.institution_id
+    scopes = [(Level.INSTITUTION, police)]
+    locked, go = threading.Event(), threading.Event()
+    finished: dict[str, float] = {}
+
+    def first() -> None:
+        with app.app_context(), unit_of_work():
+            current._apply(four.cycle_id, scopes, part, 1)
+            locked.set()
+            go.wait(10)
+            finished["first"] = time.monotonic()
+
+    def second() -> None:
+        locked.wait(10)
+        with app.app_context(), unit_of_work():
+            current._apply(four.cycle_id, scopes, part, 1)
+        finished["second"] = time.monotonic()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    assert locked.wait(10)
+    time.sleep(0.5)
+    assert "second" not in finished  # it waits for the first to commit
+    go.set()
+    for thread in threads:
+        thread.join(20)
+    assert finished["second"] >= finished["first"]
+    with app.app_context():
+        kept = db.session.get(
+            ScoreSum, {"cycle_id": four.cycle_id, "level": "institution", "scope_id": police}
+        )
+        assert kept.units == 3  # station A once by the worker, twice here: nothing lost
