@@ -53,49 +53,63 @@ def _signed_in(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
+def _scope_conditions(user: Any, units: Any, roles: Iterable[Role]) -> list[Any]:
+    """The conditions on the unit columns `units` (.id, .institution_id, .path: the units
+    table, or the Unit model in a query that joins it) that the user's assignments of these
+    roles give."""
+    conditions: list[Any] = []
+    roles = set(roles)
+    if Role.COMMANDER in roles:
+        commanded = [a.unit_id for a in _assignments(user, Role.COMMANDER)]
+        if commanded:
+            conditions.append(units.id.in_(commanded))
+    if Role.ADVISER in roles:
+        for a in _assignments(user, Role.ADVISER):
+            if a.institution_id is not None:
+                conditions.append(units.institution_id == a.institution_id)
+            elif a.unit is not None:
+                conditions.append(units.path.startswith(a.unit.path, autoescape=True))
+    return conditions
+
+
+def visible_where(user: Any, units: Any = UNITS.c) -> Any:
+    """A condition on a query's unit columns (see `_scope_conditions`): the unit is one the
+    user may open. For an administrator it is no condition at all; a query that joins the
+    units can test their columns directly instead of matching ids against a sub-select (on a
+    national portfolio that matching is most of a list page's time)."""
+    if not _signed_in(user):
+        return false()
+    if user.has_role(Role.ADMIN):
+        return true()
+    conditions = _scope_conditions(user, units, (Role.COMMANDER, Role.ADVISER))
+    return or_(*conditions) if conditions else false()
+
+
+def reviewable_where(user: Any, units: Any = UNITS.c) -> Any:
+    """A condition on a query's unit columns: the user reviews the unit's audits (their
+    adviser scope: what `abilities` calls REVIEW), for the review queue."""
+    if not _signed_in(user):
+        return false()
+    conditions = _scope_conditions(user, units, (Role.ADVISER,))
+    return or_(*conditions) if conditions else false()
+
+
 def visible_unit_ids(user: Any) -> Select[tuple[int]]:
     """A SELECT of the ids of every unit the user may open (for use in `Unit.id.in_(...)`)."""
-    ids = select(UNITS.c.id)
-    if not _signed_in(user):
-        return ids.where(false())
-    if user.has_role(Role.ADMIN):
-        return ids.where(true())
-    conditions = []
-    commanded = [a.unit_id for a in _assignments(user, Role.COMMANDER)]
-    if commanded:
-        conditions.append(UNITS.c.id.in_(commanded))
-    for a in _assignments(user, Role.ADVISER):
-        if a.institution_id is not None:
-            conditions.append(UNITS.c.institution_id == a.institution_id)
-        elif a.unit is not None:
-            conditions.append(UNITS.c.path.startswith(a.unit.path, autoescape=True))
-    if not conditions:
-        return ids.where(false())
-    return ids.where(or_(*conditions))
+    return select(UNITS.c.id).where(visible_where(user))
 
 
 def visible(user: Any, unit_id: Any) -> Any:
-    """A condition on a unit-id column: the unit is one the user may open. For an
-    administrator it is no condition at all, so a query over every unit is not joined to a
-    list of every unit (on a national portfolio that join is most of a list page's time)."""
+    """A condition on a unit-id column: the unit is one the user may open (for queries that
+    do not join the units; no condition at all for an administrator)."""
     if _signed_in(user) and user.has_role(Role.ADMIN):
         return true()
     return unit_id.in_(visible_unit_ids(user).scalar_subquery())
 
 
 def reviewable_unit_ids(user: Any) -> Select[tuple[int]]:
-    """A SELECT of the ids of the units whose audits the user reviews (their adviser scope:
-    what `abilities` calls REVIEW), for the review queue."""
-    ids = select(UNITS.c.id)
-    if not _signed_in(user):
-        return ids.where(false())
-    conditions = []
-    for a in _assignments(user, Role.ADVISER):
-        if a.institution_id is not None:
-            conditions.append(UNITS.c.institution_id == a.institution_id)
-        elif a.unit is not None:
-            conditions.append(UNITS.c.path.startswith(a.unit.path, autoescape=True))
-    return ids.where(or_(*conditions)) if conditions else ids.where(false())
+    """A SELECT of the ids of the units whose audits the user reviews."""
+    return select(UNITS.c.id).where(reviewable_where(user))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import contains_eager
 
-from audit.access.scope import reviewable_unit_ids, visible
+from audit.access.scope import reviewable_where, visible, visible_where
 from audit.accounts.models import User
 from audit.audits.models import Audit, AuditCycle, AuditState
 from audit.extensions import db
@@ -50,11 +50,7 @@ class Filters:
 
 def audits(user: User, filters: Filters) -> Select[tuple[Audit]]:
     """The audits the user may see that pass the filters, ordered (for `paging.paginate`)."""
-    in_scope = (
-        Audit.unit_id.in_(reviewable_unit_ids(user).scalar_subquery())
-        if filters.review_only
-        else visible(user, Audit.unit_id)
-    )
+    in_scope = reviewable_where(user, Unit) if filters.review_only else visible_where(user, Unit)
     stmt = (
         select(Audit)
         .join(Audit.unit)
@@ -88,7 +84,7 @@ def institutions(user: User) -> list[tuple[int, str]]:
     its first unit in scope, not by reading them all)."""
     has_unit = (
         select(Unit.id)
-        .where(Unit.institution_id == Institution.id, visible(user, Unit.id))
+        .where(Unit.institution_id == Institution.id, visible_where(user, Unit))
         .exists()
     )
     rows = db.session.execute(

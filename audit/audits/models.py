@@ -86,6 +86,8 @@ class Audit(Base):
     __tablename__ = "audits"
     __table_args__ = (
         UniqueConstraint("cycle_id", "unit_id"),
+        # The review queue and the home page look for the few submitted audits among many.
+        Index("ix_audits_state", "state"),
         CheckConstraint(
             "state NOT IN ('submitted', 'validated') OR submitted_at IS NOT NULL",
             name="submitted_has_time",

@@ -9,7 +9,7 @@ from flask import abort
 from sqlalchemy import Select, or_, select
 
 from audit.access.roles import Role
-from audit.access.scope import Can, abilities, funded_scope, visible
+from audit.access.scope import Can, abilities, funded_scope, visible_where
 from audit.extensions import db
 from audit.orgs.models import Institution, Unit
 
@@ -18,7 +18,7 @@ def visible_units(user: Any) -> Select[tuple[Unit]]:
     """A SELECT of the units the user may open, ordered by institution and tree position."""
     return (
         select(Unit)
-        .where(visible(user, Unit.id))
+        .where(visible_where(user, Unit))
         .join(Unit.institution)
         .order_by(Institution.name, Unit.path)
     )

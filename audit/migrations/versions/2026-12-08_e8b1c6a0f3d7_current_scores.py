@@ -1,6 +1,6 @@
 """The current-scores read model: each audit's newest validated scorecard as it adds to the
 roll-ups (current_scores), and the sums per cycle and institution or country (score_sums),
-filled from the stored snapshots
+filled from the stored snapshots; audits indexed by state for the review queue
 
 Revision ID: e8b1c6a0f3d7
 Revises: d5a2b7c41e08
@@ -49,10 +49,12 @@ def upgrade():
         sa.ForeignKeyConstraint(['cycle_id'], ['audit_cycles.id'], name=op.f('fk_score_sums_cycle_id_audit_cycles'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('cycle_id', 'level', 'scope_id', name=op.f('pk_score_sums')),
     )
+    op.create_index('ix_audits_state', 'audits', ['state'], unique=False)
     current.rebuild(op.get_bind())
 
 
 def downgrade():
+    op.drop_index('ix_audits_state', table_name='audits')
     op.drop_table('score_sums')
     op.drop_index('ix_current_scores_cycle_unit', table_name='current_scores')
     op.drop_table('current_scores')
