@@ -42,6 +42,8 @@ class Page(Generic[T]):
     page: int
     per_page: int
     total: int
+    #: The total was counted only up to `total`: there are more rows than that.
+    capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -67,23 +69,37 @@ class Page(Generic[T]):
         return shown
 
 
-def count(stmt: Select[Any]) -> int:
-    """How many rows `stmt` gives, counted by the database."""
-    counted = stmt.order_by(None).subquery()
-    return int(db.session.scalar(select(func.count()).select_from(counted)) or 0)
+def count(stmt: Select[Any], cap: int | None = None) -> int:
+    """How many rows `stmt` gives, counted by the database (at most `cap` + 1: a search that
+    matches most of a national portfolio stops counting there)."""
+    counted = stmt.order_by(None)
+    if cap is not None:
+        counted = counted.limit(cap + 1)
+    found = counted.subquery()
+    return int(db.session.scalar(select(func.count()).select_from(found)) or 0)
 
 
 def paginate(
-    stmt: Select[Any], page: int, per_page: int, *, scalars: bool = True, total: int | None = None
+    stmt: Select[Any],
+    page: int,
+    per_page: int,
+    *,
+    scalars: bool = True,
+    total: int | None = None,
+    cap: int | None = None,
 ) -> Page[Any]:
     """Page `page` (1-based; past the end: the last page) of `stmt`, which must be ordered;
-    `total`, when the caller already knows how many rows there are, saves counting them."""
-    total = count(stmt) if total is None else total
+    `total`, when the caller already knows how many rows there are, saves counting them;
+    `cap` counts no further than that many rows (the pager then says "more than")."""
+    total = count(stmt, cap) if total is None else total
+    capped = cap is not None and total > cap
+    if capped:
+        total = cap or 0
     last = max(1, -(-total // per_page))
     page = min(max(1, page), last)
     limited = stmt.limit(per_page).offset((page - 1) * per_page)
     rows = db.session.scalars(limited).all() if scalars else db.session.execute(limited).all()
-    return Page(list(rows), page, per_page, total)
+    return Page(list(rows), page, per_page, total, capped)
 
 
 def requested_page(text: str | None, ignored: list[str], label: str) -> int:
@@ -104,6 +120,8 @@ def name_contains(expr: Any, text: str) -> Any:
 
 #: The longest search text read from a name filter.
 MAX_SEARCH = 100
+#: A search counts its matches up to this many (beyond: "more than 1,000").
+SEARCH_COUNT_CAP = 1_000
 
 
 def search_text(raw: str | None) -> str:

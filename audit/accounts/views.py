@@ -182,7 +182,9 @@ def users() -> str:
         stmt = stmt.where(
             or_(paging.name_contains(User.name, search), paging.name_contains(User.email, search))
         )
-    found = paging.paginate(stmt, page, USERS_PER_PAGE)
+    found = paging.paginate(
+        stmt, page, USERS_PER_PAGE, cap=paging.SEARCH_COUNT_CAP if search else None
+    )
     return render_template(
         "accounts/users.html",
         users=found,

@@ -44,7 +44,7 @@ def units() -> str:
     stmt = visible_units(current_user).options(contains_eager(Unit.institution))
     if search:
         stmt = stmt.where(paging.name_contains(localized_name_sql(Unit), search))
-    found = paging.paginate(stmt, page, PER_PAGE)
+    found = paging.paginate(stmt, page, PER_PAGE, cap=paging.SEARCH_COUNT_CAP if search else None)
     return render_template(
         "orgs/units.html",
         units=found,
@@ -171,7 +171,7 @@ def institution_units(institution_id: int) -> str:
     stmt = select(Unit).where(Unit.institution_id == institution.id).order_by(Unit.path)
     if search:
         stmt = stmt.where(paging.name_contains(localized_name_sql(Unit), search))
-    found = paging.paginate(stmt, page, PER_PAGE)
+    found = paging.paginate(stmt, page, PER_PAGE, cap=paging.SEARCH_COUNT_CAP if search else None)
     return render_template(
         "orgs/admin_units.html",
         institution=institution,

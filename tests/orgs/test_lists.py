@@ -99,3 +99,17 @@ def test_the_organisations_page_counts_units_in_the_database(small_world):
 def test_no_search_text_gives_an_error(small_world, q):
     for url in ("/units", "/admin/users", f"/admin/institutions/{small_world.org.police}/units"):
         assert small_world.client("admin").get(url, query_string={"q": q}).status_code == 200
+
+
+def test_a_broad_search_counts_no_further_than_its_cap(small_world, monkeypatch):
+    from audit import paging
+
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr(org_views, "PER_PAGE", 2)
+    status, html = get(small_world, "admin", "/units?q=a")  # Barracks, Region, Station-A, -B
+    assert status == 200
+    assert "1-2 of more than 2" in html
+    assert "Type more of the name to narrow the list." in html
+    assert len(unit_links(html)) == 2
+    # Without a search the whole list is counted.
+    assert "1-2 of 5" in get(small_world, "admin", "/units")[1]
