@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from audit.activity.services import Actor, record
 from audit.extensions import db
+from audit.orgs import signals
 from audit.orgs.models import Country, Institution, InstitutionKind, Unit, UnitType
 from audit.orgs.names import translations_of
 from audit.refusals import Refused
@@ -137,6 +138,7 @@ def save_unit(
     created = unit is None
     unit = unit or Unit()
     old_path = unit.path
+    moved = not created and unit.institution_id != institution_id
     unit.institution_id, unit.parent_id, unit.code = institution_id, parent_id or None, code
     unit.name, unit.unit_type, unit.active = name, unit_type, active
     versions = _translate(unit, translations)
@@ -150,6 +152,9 @@ def save_unit(
         ):
             child.path = new_path + child.path[len(old_path) :]
     unit.path = new_path
+    if moved:
+        db.session.flush()
+        signals.unit_moved.send(unit)
     record(
         actor,
         "orgs.unit." + ("created" if created else "updated"),

@@ -7,8 +7,13 @@ the transaction of the change, so the scorecard job is recorded in the outbox wi
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from audit.audits import signals
 from audit.audits.models import Audit
+from audit.extensions import db
+from audit.orgs import signals as org_signals
+from audit.orgs.models import Unit
 from audit.scoring import current
 from audit.scoring.models import Trigger
 from audit.scoring.services import request_scorecard
@@ -33,3 +38,15 @@ def score_validated(audit: Audit, **_: object) -> None:
 def uncount_reopened(audit: Audit, **_: object) -> None:
     """A reopened audit leaves the roll-ups until it is validated again."""
     current.sync(audit.id)
+
+
+@org_signals.unit_moved.connect
+def follow_moved_unit(unit: Unit, **_: object) -> None:
+    """A unit moved to another institution takes its validated audits' scores with it."""
+    audit_ids = list(
+        db.session.scalars(
+            select(current.CurrentScore.audit_id).where(current.CurrentScore.unit_id == unit.id)
+        )
+    )
+    for audit_id in audit_ids:
+        current.sync(audit_id)

@@ -185,3 +185,30 @@ def test_two_transactions_adding_to_one_institution_add_up(four):
             ScoreSum, {"cycle_id": four.cycle_id, "level": "institution", "scope_id": police}
         )
         assert kept.units == 3  # station A once by the worker, twice here: nothing lost
+
+
+def test_a_unit_moved_to_another_institution_takes_its_scores_along(four):
+    from audit.orgs import services as orgs
+    from audit.orgs.models import UnitType
+
+    validate(four, "a")
+    validate(four, "d")
+    world = four.world
+    with world.app.app_context(), unit_of_work():
+        coast = db.session.get(Unit, four.units["d"]).institution_id
+        station = db.session.get(Unit, four.units["a"])
+        police = station.institution_id
+        orgs.save_unit(
+            None,
+            station,
+            institution_id=coast,
+            parent_id=None,
+            code=station.code,
+            name=station.entered_name,
+            unit_type=UnitType.STATION,
+        )
+    with world.app.app_context():
+        kept = stored()
+        assert (four.cycle_id, "institution", police) not in kept
+        assert kept[(four.cycle_id, "institution", coast)]["units"] == 2
+    check(four)
