@@ -86,10 +86,13 @@ def save_institution(
         raise Refused("institution_taken", "name")
     created = institution is None
     institution = institution or Institution()
+    moved = not created and institution.country_id != country_id
     institution.country_id, institution.name, institution.kind = country_id, name, kind
     versions = _translate(institution, translations)
     db.session.add(institution)
     db.session.flush()
+    if moved:
+        signals.institution_moved.send(institution)
     record(
         actor,
         "orgs.institution." + ("created" if created else "updated"),

@@ -9,3 +9,5 @@ _signals = Namespace()
 
 #: A unit now belongs to another institution (sender: the unit).
 unit_moved = _signals.signal("unit-moved")
+#: An institution now belongs to another country (sender: the institution).
+institution_moved = _signals.signal("institution-moved")

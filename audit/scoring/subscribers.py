@@ -7,13 +7,15 @@ the transaction of the change, so the scorecard job is recorded in the outbox wi
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from audit.audits import signals
 from audit.audits.models import Audit
 from audit.extensions import db
 from audit.orgs import signals as org_signals
-from audit.orgs.models import Unit
+from audit.orgs.models import Institution, Unit
 from audit.scoring import current
 from audit.scoring.models import Trigger
 from audit.scoring.services import request_scorecard
@@ -40,13 +42,20 @@ def uncount_reopened(audit: Audit, **_: object) -> None:
     current.sync(audit.id)
 
 
+def _resync(condition: Any) -> None:
+    """Bring the read model up to date for the audits that match (their scope changed)."""
+    audit_ids = list(db.session.scalars(select(current.CurrentScore.audit_id).where(condition)))
+    for audit_id in audit_ids:
+        current.sync(audit_id)
+
+
 @org_signals.unit_moved.connect
 def follow_moved_unit(unit: Unit, **_: object) -> None:
     """A unit moved to another institution takes its validated audits' scores with it."""
-    audit_ids = list(
-        db.session.scalars(
-            select(current.CurrentScore.audit_id).where(current.CurrentScore.unit_id == unit.id)
-        )
-    )
-    for audit_id in audit_ids:
-        current.sync(audit_id)
+    _resync(current.CurrentScore.unit_id == unit.id)
+
+
+@org_signals.institution_moved.connect
+def follow_moved_institution(institution: Institution, **_: object) -> None:
+    """An institution moved to another country takes its units' scores with it."""
+    _resync(current.CurrentScore.institution_id == institution.id)

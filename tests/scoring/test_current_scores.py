@@ -212,3 +212,23 @@ def test_a_unit_moved_to_another_institution_takes_its_scores_along(four):
         assert (four.cycle_id, "institution", police) not in kept
         assert kept[(four.cycle_id, "institution", coast)]["units"] == 2
     check(four)
+
+
+def test_an_institution_moved_to_another_country_takes_its_scores_along(four):
+    from audit.orgs import services as orgs
+    from audit.orgs.models import Country
+
+    validate(four, "d")
+    world = four.world
+    with world.app.app_context(), unit_of_work():
+        coast = db.session.get(Institution, db.session.get(Unit, four.units["d"]).institution_id)
+        before = coast.country_id
+        other = orgs.save_country(None, None, "IQ", "Iraq")
+        orgs.save_institution(None, coast, other.id, coast.entered_name, coast.kind)
+        after = other.id
+        assert db.session.get(Country, before) is not None
+    with world.app.app_context():
+        kept = stored()
+        assert (four.cycle_id, "country", before) not in kept
+        assert kept[(four.cycle_id, "country", after)]["units"] == 1
+    check(four)
