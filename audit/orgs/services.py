@@ -106,6 +106,22 @@ def save_institution(
     return institution
 
 
+def _check_place(unit: Unit | None, institution_id: int, parent_id: int | None) -> Unit | None:
+    """Refuse a place that breaks the tree; give the parent (None at the top)."""
+    if db.session.get(Institution, institution_id) is None:
+        raise Refused("choose_institution", "institution_id")
+    parent = db.session.get(Unit, parent_id) if parent_id else None
+    if parent_id and parent is None:
+        raise Refused("choose_parent", "parent_id")
+    if parent is not None and parent.institution_id != institution_id:
+        raise Refused("parent_other_institution", "parent_id")
+    if unit is not None and parent is not None and parent.path.startswith(unit.path):
+        raise Refused("parent_inside_unit", "parent_id")
+    if unit is not None and unit.institution_id != institution_id and unit.children:
+        raise Refused("unit_has_children", "institution_id")
+    return parent
+
+
 def save_unit(
     actor: Actor | None,
     unit: Unit | None,
@@ -119,18 +135,7 @@ def save_unit(
     translations: Translations = None,
 ) -> Unit:
     """Create or change a unit, keeping the tree consistent (same institution, no cycles)."""
-    institution = db.session.get(Institution, institution_id)
-    if institution is None:
-        raise Refused("choose_institution", "institution_id")
-    parent = db.session.get(Unit, parent_id) if parent_id else None
-    if parent_id and parent is None:
-        raise Refused("choose_parent", "parent_id")
-    if parent is not None and parent.institution_id != institution_id:
-        raise Refused("parent_other_institution", "parent_id")
-    if unit is not None and parent is not None and parent.path.startswith(unit.path):
-        raise Refused("parent_inside_unit", "parent_id")
-    if unit is not None and unit.institution_id != institution_id and unit.children:
-        raise Refused("unit_has_children", "institution_id")
+    parent = _check_place(unit, institution_id, parent_id)
     code = code.strip().upper()
     taken = db.session.scalar(
         select(Unit).where(Unit.institution_id == institution_id, Unit.code == code)

@@ -199,7 +199,7 @@ def rebuild(conn: Connection | None = None, batch: int = 500) -> int:
     """Fill both tables afresh from the stored snapshots: each audit's newest validated
     snapshot, counted when the audit is validated. Gives how many audits have a row."""
     from sqlalchemy import func
-    from sqlalchemy.orm import Session, selectinload
+    from sqlalchemy.orm import Session
 
     session = Session(bind=conn) if conn is not None else db.session
     session.execute(delete(ScoreSum))
@@ -213,50 +213,7 @@ def rebuild(conn: Connection | None = None, batch: int = 500) -> int:
     bands: dict[int, list[spec.Band]] = {}
     totals: dict[tuple[int, Level, int], dict[str, Any]] = {}
     for start in range(0, len(ids), batch):
-        rows = session.execute(
-            select(ScorecardSnapshot, Audit.cycle_id, Audit.unit_id, Audit.state, Unit)
-            .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
-            .join(Unit, Audit.unit_id == Unit.id)
-            .where(ScorecardSnapshot.id.in_(ids[start : start + batch]))
-            .options(
-                selectinload(ScorecardSnapshot.domains),
-                selectinload(ScorecardSnapshot.recommendations),
-                selectinload(ScorecardSnapshot.sex_counts),
-            )
-        ).all()
-        country_of = dict(
-            session.execute(
-                select(Institution.id, Institution.country_id).where(
-                    Institution.id.in_({unit.institution_id for *_, unit in rows})
-                )
-            ).all()
-        )
-        for snapshot, cycle_id, unit_id, state, unit in rows:
-            version = snapshot.framework_version_id
-            if version not in bands:
-                bands[version] = bands_of(session, version)
-            part = contribution_of(snapshot, bands[version])
-            counted = state == AuditState.VALIDATED
-            country_id = country_of[unit.institution_id]
-            session.add(
-                CurrentScore(
-                    audit_id=snapshot.audit_id,
-                    scorecard_id=snapshot.id,
-                    cycle_id=cycle_id,
-                    unit_id=unit_id,
-                    institution_id=unit.institution_id,
-                    country_id=country_id,
-                    counted=counted,
-                    overall_score=snapshot.overall_score,
-                    contribution=part,
-                )
-            )
-            if counted:
-                for level, scope_id in _scopes(unit.institution_id, country_id):
-                    key = (cycle_id, level, scope_id)
-                    totals[key] = sums.combine(totals.get(key, sums.empty()), part)
-        session.flush()
-        session.expunge_all()
+        _rebuild_batch(session, ids[start : start + batch], bands, totals)
     for (cycle_id, level, scope_id), total in totals.items():
         session.add(
             ScoreSum(
@@ -281,3 +238,58 @@ def bands_of(session: Any, version_id: int) -> list[spec.Band]:
     version = session.get(FrameworkVersion, version_id)
     fw = frameworks.framework_of(version) if version is not None else None
     return list((fw.bands if fw else None) or spec.DEFAULT_FRAMEWORK_BANDS)
+
+
+def _rebuild_batch(
+    session: Any,
+    ids: list[int],
+    bands: dict[int, list[spec.Band]],
+    totals: dict[tuple[int, Level, int], dict[str, Any]],
+) -> None:
+    """One batch of `rebuild`: these snapshots' rows, their sums added to `totals`."""
+    from sqlalchemy.orm import selectinload
+
+    rows = session.execute(
+        select(ScorecardSnapshot, Audit.cycle_id, Audit.unit_id, Audit.state, Unit)
+        .join(Audit, ScorecardSnapshot.audit_id == Audit.id)
+        .join(Unit, Audit.unit_id == Unit.id)
+        .where(ScorecardSnapshot.id.in_(ids))
+        .options(
+            selectinload(ScorecardSnapshot.domains),
+            selectinload(ScorecardSnapshot.recommendations),
+            selectinload(ScorecardSnapshot.sex_counts),
+        )
+    ).all()
+    country_of = dict(
+        session.execute(
+            select(Institution.id, Institution.country_id).where(
+                Institution.id.in_({unit.institution_id for *_, unit in rows})
+            )
+        ).all()
+    )
+    for snapshot, cycle_id, unit_id, state, unit in rows:
+        version = snapshot.framework_version_id
+        if version not in bands:
+            bands[version] = bands_of(session, version)
+        part = contribution_of(snapshot, bands[version])
+        counted = state == AuditState.VALIDATED
+        country_id = country_of[unit.institution_id]
+        session.add(
+            CurrentScore(
+                audit_id=snapshot.audit_id,
+                scorecard_id=snapshot.id,
+                cycle_id=cycle_id,
+                unit_id=unit_id,
+                institution_id=unit.institution_id,
+                country_id=country_id,
+                counted=counted,
+                overall_score=snapshot.overall_score,
+                contribution=part,
+            )
+        )
+        if counted:
+            for level, scope_id in _scopes(unit.institution_id, country_id):
+                key = (cycle_id, level, scope_id)
+                totals[key] = sums.combine(totals.get(key, sums.empty()), part)
+    session.flush()
+    session.expunge_all()

@@ -27,6 +27,7 @@ from audit import paging
 from audit.access.scope import visible_unit_ids
 from audit.accounts.models import Role
 from audit.audits import listing
+from audit.audits.models import AuditCycle
 from audit.frameworks import spec
 from audit.scoring import charts, donor_views, formatting, heatmap, portfolio_rollup
 from audit.scoring.formatting import band_label, fmt_score
@@ -164,6 +165,31 @@ def _heat_map_filters(
     return form, filters, ignored
 
 
+def _heat_map(
+    cycle: AuditCycle,
+    scope: Any,
+    fw: spec.Framework,
+    units: int,
+    codes: list[str],
+    labels: dict[str, str],
+) -> dict[str, Any]:
+    """The heat map's page of units, its filter form and the pager's arguments."""
+    form, filters, ignored = _heat_map_filters(fw, codes)
+    page = paging.requested_page(request.args.get("page"), ignored, _("Page"))
+    found = heatmap.lines(cycle.id, scope, fw, filters, page, units=units)
+    return {
+        "units": found,
+        "heat_rows": _heat_rows(found.items, codes, labels),
+        "form": form,
+        "ignored": ignored,
+        "heat_args": {
+            "cycle": cycle.id,
+            **{f.name: f.data for f in form if f.name != "page" and f.data != f.default},
+        },
+        "filtered": any(f.data != f.default for f in form if f.name != "page"),
+    }
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
@@ -179,10 +205,8 @@ def index() -> str:
     figures = portfolio_rollup.rollup(current_user, scope, cycle, fw)
     mean, scored, rollup = figures.mean, figures.scored, figures.domains
     domain_codes = ordered({r.domain_code for r in rollup}, [d.code for d in fw.domains])
-    form, filters, ignored = _heat_map_filters(fw, domain_codes)
-    page = paging.requested_page(request.args.get("page"), ignored, _("Page"))
-    units = heatmap.lines(cycle.id, scope, fw, filters, page, units=figures.units)
     domain_labels = {code: domain_label(fw, code) for code in domain_codes}
+    context.update(_heat_map(cycle, scope, fw, figures.units, domain_codes, domain_labels))
     by_band = figures.bands
     unit_count = figures.units
     domains = [
@@ -197,16 +221,7 @@ def index() -> str:
     sex_tables = _sex_tables(figures.sex, fw)
     trend = _adviser_trend(figures.trend, cache)
     context.update(
-        units=units,
-        heat_rows=_heat_rows(units.items, domain_codes, domain_labels),
         unit_count=unit_count,
-        form=form,
-        ignored=ignored,
-        heat_args={
-            "cycle": cycle.id,
-            **{f.name: f.data for f in form if f.name != "page" and f.data != f.default},
-        },
-        filtered=any(f.data != f.default for f in form if f.name != "page"),
         overall=banded(mean, fw),
         scored=scored,
         bands=[(band, by_band.get(band, 0)) for band in charts.BANDS],
