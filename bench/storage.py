@@ -8,10 +8,11 @@ Builds bench/aggregate.py's portfolio twice in a fresh database (DATABASE_URL, d
 temporary SQLite file): once stored the way snapshots were before issue 14 (`legacy`: format 1,
 both snapshots of an audit with their trace and rows) and once the way the scoring service
 stores them now (compact format, the older snapshot slim and without rows, plus each audit's
-`latest_scores` and its row in the current-scores read model). Each time it measures the database at N/10 and at N audits (SQLite: the file;
-PostgreSQL: `pg_total_relation_size` of every table, indexes and TOAST included) and gives the
-bytes each further audit costs, which is what the README extrapolates to 100,000 and 1,000,000
-audits (growth is linear: every audit adds the same rows). The audit log (about 26 kB per
+`latest_scores` and its row in the current-scores read model). Each time it measures the
+database at N/10 and at N audits (SQLite: the file; PostgreSQL: `pg_total_relation_size` of
+every table, indexes and TOAST included) and gives the bytes each further audit costs, which is
+what the README extrapolates to 100,000 and 1,000,000 audits (growth is linear: every audit adds
+the same rows). The audit log (about 26 kB per
 audit in a real portfolio) is not built by this portfolio and is not counted.
 
 The last line is
