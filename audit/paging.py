@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from audit.extensions import db
 
@@ -129,3 +129,34 @@ def search_text(raw: str | None) -> str:
     PostgreSQL refuses in a string), at most `MAX_SEARCH` characters."""
     kept = "".join(ch for ch in (raw or "") if ch.isprintable() or ch == " ")
     return kept.strip()[:MAX_SEARCH]
+
+
+@dataclass(frozen=True)
+class NameSearch:
+    """What a searched list asked for: the page, the search text, and what was ignored."""
+
+    page: int
+    text: str
+    ignored: list[str]
+
+    @property
+    def args(self) -> dict[str, str]:
+        """What the pager's links keep."""
+        return {"q": self.text} if self.text else {}
+
+
+def name_search(page_text: str | None, search: str | None, page_label: str) -> NameSearch:
+    """Read a searched list's page number and search text (`page_label` names the page
+    number in the notice when it is not one)."""
+    ignored: list[str] = []
+    page = requested_page(page_text, ignored, page_label)
+    return NameSearch(page, search_text(search), ignored)
+
+
+def searched(stmt: Select[Any], search: NameSearch, per_page: int, *names: Any) -> Page[Any]:
+    """The page of `stmt` asked for, narrowed to rows where one of `names` contains the
+    search text; a search counts its matches up to `SEARCH_COUNT_CAP`."""
+    if search.text:
+        stmt = stmt.where(or_(*(name_contains(name, search.text) for name in names)))
+    cap = SEARCH_COUNT_CAP if search.text else None
+    return paginate(stmt, search.page, per_page, cap=cap)

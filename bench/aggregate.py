@@ -476,7 +476,8 @@ class Prepared:
     portfolio: Portfolio
     setup: dict[str, Any]
     cycle_id: int
-    #: Bring the planner's statistics up to date after growing (PostgreSQL; SQLite: nothing).
+    #: After growing: fill what the scoring service would have kept (latest_scores, the read
+    #: model) and bring the planner's statistics up to date (PostgreSQL).
     analyse: Callable[[], None]
 
 
@@ -558,12 +559,14 @@ def prepare(*, legacy: bool = False) -> Prepared:
     portfolio = Portfolio(begin, setup, legacy=legacy)
 
     def analyse() -> None:
-        # The builder bulk-inserts snapshots past the scoring service, so it fills the
-        # current-scores read model the way the migration does (a `legacy` portfolio, stored
-        # as before issue 14, had none).
-        from audit.scoring import current
+        # The builder bulk-inserts snapshots past the scoring service, so it fills
+        # `latest_scores` and the current-scores read model the way their migrations do (a
+        # `legacy` portfolio, stored as before issue 14, had neither).
+        from audit.scoring import current, latest_scores
 
         if not legacy:
+            with engine_.begin() as conn:
+                log(f"latest scores of {latest_scores.backfill(conn)} audits filled")
             started = time.perf_counter()
             kept = current.rebuild()
             db.session.commit()

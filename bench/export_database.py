@@ -34,15 +34,12 @@ def build(url: str, audits: int, out: Path) -> None:
     """The portfolio and one full-data job of the administrator, described in out/job.json."""
     from audit.exports.models import Export, ExportKind
     from audit.extensions import db
-    from audit.scoring import latest_scores
-    from bench.aggregate import log, prepare
+    from bench.aggregate import prepare
 
     app = _app(url)
     with app.app_context():
         prepared = prepare()
         prepared.portfolio.grow(audits)
-        with db.engine.begin() as conn:
-            log(f"latest scores of {latest_scores.backfill(conn)} audits filled")
         prepared.analyse()
         export = Export(
             kind=ExportKind.FULL_DATA,

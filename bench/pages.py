@@ -164,15 +164,12 @@ def large_site(url: str, audits: int) -> Site:
     from audit.accounts.models import Role, RoleAssignment, User
     from audit.extensions import db
     from audit.orgs.models import Country, Unit
-    from audit.scoring import latest_scores
     from bench.aggregate import prepare
 
     app = _app(url)
     with app.app_context():
         prepared = prepare()
         prepared.portfolio.grow(audits)
-        with db.engine.begin() as conn:
-            log(f"latest scores of {latest_scores.backfill(conn)} audits filled")
         prepared.analyse()
         setup = prepared.setup
         police = setup["institutions"]["police"]

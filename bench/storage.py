@@ -82,7 +82,6 @@ def measure(url: str, audits: int, *, legacy: bool) -> float:
     import config
     from audit import create_app
     from audit.extensions import db
-    from audit.scoring import latest_scores
     from bench.aggregate import log, prepare
 
     app = create_app(config.Config, {"DATABASE_URL": url, "REDIS_URL": None})
@@ -92,9 +91,6 @@ def measure(url: str, audits: int, *, legacy: bool) -> float:
         prepared = prepare(legacy=legacy)
         for count in (small, audits):
             prepared.portfolio.grow(count)
-            if not legacy:
-                with db.engine.begin() as conn:
-                    latest_scores.backfill(conn)
             prepared.analyse()
             sizes.append(_size())
             log(f"{'legacy' if legacy else 'now'}: {count} audits, {sizes[-1]:,} bytes")

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -174,23 +174,28 @@ def users() -> str:
     """The accounts with their roles, a page at a time, narrowed by a piece of the name or
     e-mail address."""
     form = NameFilterForm(formdata=request.args)
-    ignored: list[str] = []
-    page = paging.requested_page(form.page.data, ignored, _("Page"))
-    search = paging.search_text(form.q.data)
-    stmt = select(User).options(selectinload(User.assignments)).order_by(User.name, User.id)
-    if search:
-        stmt = stmt.where(
-            or_(paging.name_contains(User.name, search), paging.name_contains(User.email, search))
+    search = paging.name_search(form.page.data, form.q.data, _("Page"))
+    stmt = (
+        select(User)
+        .options(
+            # scope_label names the unit's institution and the institution's country.
+            selectinload(User.assignments)
+            .selectinload(RoleAssignment.unit)
+            .selectinload(Unit.institution),
+            selectinload(User.assignments)
+            .selectinload(RoleAssignment.institution)
+            .selectinload(Institution.country),
+            selectinload(User.assignments).selectinload(RoleAssignment.country),
         )
-    found = paging.paginate(
-        stmt, page, USERS_PER_PAGE, cap=paging.SEARCH_COUNT_CAP if search else None
+        .order_by(User.name, User.id)
     )
+    found = paging.searched(stmt, search, USERS_PER_PAGE, User.name, User.email)
     return render_template(
         "accounts/users.html",
         users=found,
         form=form,
-        args={"q": search} if search else {},
-        ignored=ignored,
+        args=search.args,
+        ignored=search.ignored,
         role_labels=ROLE_LABELS,
     )
 

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from audit import paging
 from audit.audits import services
 from audit.audits.messages import STATE_LABELS
 from audit.audits.models import Audit, AuditLogEntry, AuditState
@@ -194,16 +195,6 @@ def rows(entries: list[AuditLogEntry], framework: spec.Framework) -> list[Row]:
 # --- filters and pages ------------------------------------------------------------------------
 
 
-def _page_number(text: str | None) -> int | None:
-    """A page number people or links write ("3"), else None."""
-    text = (text or "").strip()
-    if not text:
-        return 1
-    if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) < 1:
-        return None
-    return int(text)
-
-
 def _filter_form(audit: Audit, framework: spec.Framework) -> HistoryFilterForm:
     form = HistoryFilterForm(formdata=request.args)
     anything: list[tuple[str, str]] = [("", _("Any"))]
@@ -226,7 +217,7 @@ def history(audit_id: int) -> str:
     for field in form:
         if field.errors:
             field.data = ""
-    page = _page_number(request.args.get("page"))
+    page = paging.page_number(request.args.get("page"))
     if page is None:
         ignored.append(_("Page"))
         page = 1

@@ -38,19 +38,15 @@ PER_PAGE = 50
 def units() -> str:
     """The units the user may open, a page at a time, narrowed by a piece of the name."""
     form = NameFilterForm(formdata=request.args)
-    ignored: list[str] = []
-    page = paging.requested_page(form.page.data, ignored, _("Page"))
-    search = paging.search_text(form.q.data)
+    search = paging.name_search(form.page.data, form.q.data, _("Page"))
     stmt = visible_units(current_user).options(contains_eager(Unit.institution))
-    if search:
-        stmt = stmt.where(paging.name_contains(localized_name_sql(Unit), search))
-    found = paging.paginate(stmt, page, PER_PAGE, cap=paging.SEARCH_COUNT_CAP if search else None)
+    found = paging.searched(stmt, search, PER_PAGE, localized_name_sql(Unit))
     return render_template(
         "orgs/units.html",
         units=found,
         form=form,
-        args={"q": search} if search else {},
-        ignored=ignored,
+        args=search.args,
+        ignored=search.ignored,
         type_labels=UNIT_TYPE_LABELS,
     )
 
@@ -165,20 +161,16 @@ def institution_units(institution_id: int) -> str:
     the name."""
     institution = db.get_or_404(Institution, institution_id)
     form = NameFilterForm(formdata=request.args)
-    ignored: list[str] = []
-    page = paging.requested_page(form.page.data, ignored, _("Page"))
-    search = paging.search_text(form.q.data)
+    search = paging.name_search(form.page.data, form.q.data, _("Page"))
     stmt = select(Unit).where(Unit.institution_id == institution.id).order_by(Unit.path)
-    if search:
-        stmt = stmt.where(paging.name_contains(localized_name_sql(Unit), search))
-    found = paging.paginate(stmt, page, PER_PAGE, cap=paging.SEARCH_COUNT_CAP if search else None)
+    found = paging.searched(stmt, search, PER_PAGE, localized_name_sql(Unit))
     return render_template(
         "orgs/admin_units.html",
         institution=institution,
         units=found,
         form=form,
-        args={"institution_id": institution.id, **({"q": search} if search else {})},
-        ignored=ignored,
+        args={"institution_id": institution.id, **search.args},
+        ignored=search.ignored,
         type_labels=UNIT_TYPE_LABELS,
     )
 
